@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between kernel versions lives here, and nowhere else.
+ * Kbuild force-includes this file into each object.  Prefer probes of a
+ * feature over version numbers: distributions backport.
+ */
+#ifndef _XTCP_COMPAT_H
+#define _XTCP_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/export.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "XTCP needs Linux 6.1 or later"
+#endif
+
+/*
+ * Functions of pure logic are exported to the KUnit test module when the
+ * kernel has KUnit; a stock kernel without it exports nothing extra.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define XTCP_EXPORT_FOR_TEST(sym) EXPORT_SYMBOL_GPL(sym)
+#else
+#define XTCP_EXPORT_FOR_TEST(sym)
+#endif
+
+/* register_net_sysctl_sz() replaced register_net_sysctl() in 6.6. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define xtcp_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define xtcp_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#endif
+
+#endif /* _XTCP_COMPAT_H */

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table (keyed by namespace and 4-tuple) and the listener
+ * table (keyed by namespace and local port), plus the reservation of local
+ * ports in Linux TCP's bind table.
+ *
+ * Readers walk the chains under RCU and take a reference with
+ * refcount_inc_not_zero(); sockets are freed after a grace period
+ * (SOCK_RCU_FREE).  Writers take the bucket's spinlock, so the receive path
+ * never takes a global lock.
+ */
+#include <linux/jhash.h>
+#include <linux/net.h>
+#include <linux/vmalloc.h>
+#include <net/netns/hash.h>
+
+#include "xtcp.h"
+
+#define XTCP_EHASH_BITS	16
+#define XTCP_LHASH_BITS	8
+
+struct xtcp_bucket {
+	spinlock_t		lock;
+	struct hlist_head	chain;
+};
+
+static struct xtcp_bucket *xtcp_ehash;
+static struct xtcp_bucket *xtcp_lhash;
+static u32 xtcp_hash_secret __read_mostly;
+
+static u32 xtcp_ehashfn(const struct net *net, __be32 laddr, __be16 lport,
+			__be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    (__force u32)lport << 16 | (__force u32)rport,
+			    xtcp_hash_secret + net_hash_mix(net)) &
+	       ((1U << XTCP_EHASH_BITS) - 1);
+}
+
+static u32 xtcp_lhashfn(const struct net *net, __be16 lport)
+{
+	return hash_32((__force u32)lport ^ net_hash_mix(net), XTCP_LHASH_BITS);
+}
+
+static struct xtcp_bucket *xtcp_alloc_table(unsigned int bits)
+{
+	struct xtcp_bucket *t;
+	unsigned int i;
+
+	t = kvmalloc_array(1U << bits, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	for (i = 0; i < 1U << bits; i++) {
+		spin_lock_init(&t[i].lock);
+		INIT_HLIST_HEAD(&t[i].chain);
+	}
+	return t;
+}
+
+int xtcp_hash_init(void)
+{
+	xtcp_hash_secret = get_random_u32();
+	xtcp_ehash = xtcp_alloc_table(XTCP_EHASH_BITS);
+	xtcp_lhash = xtcp_alloc_table(XTCP_LHASH_BITS);
+	if (!xtcp_ehash || !xtcp_lhash) {
+		xtcp_hash_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_hash_exit(void)
+{
+	kvfree(xtcp_ehash);
+	kvfree(xtcp_lhash);
+	xtcp_ehash = NULL;
+	xtcp_lhash = NULL;
+}
+
+static struct xtcp_bucket *xtcp_sk_bucket(struct sock *sk)
+{
+	if (sk->sk_state == XTCP_LISTEN)
+		return &xtcp_lhash[xtcp_lhashfn(sock_net(sk), sk->sk_num ?
+				   htons(sk->sk_num) : 0)];
+	return &xtcp_ehash[xtcp_ehashfn(sock_net(sk), sk->sk_rcv_saddr,
+					htons(sk->sk_num), sk->sk_daddr,
+					sk->sk_dport)];
+}
+
+static bool xtcp_match(const struct sock *sk, const struct net *net,
+		       __be32 laddr, __be16 lport, __be32 raddr, __be16 rport)
+{
+	return sk->sk_rcv_saddr == laddr && sk->sk_daddr == raddr &&
+	       htons(sk->sk_num) == lport && sk->sk_dport == rport &&
+	       net_eq(sock_net(sk), net);
+}
+
+/**
+ * xtcp_ehash_insert() - add a connection to the connection table
+ * @sk: socket with its 4-tuple set
+ *
+ * Return: 0, or -EADDRINUSE if the 4-tuple is already taken.
+ */
+int xtcp_ehash_insert(struct sock *sk)
+{
+	struct xtcp_bucket *b = xtcp_sk_bucket(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sock *other;
+	int err = 0;
+
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry(other, &b->chain, hnode) {
+		if (xtcp_match(&other->inet.sk, sock_net(sk), sk->sk_rcv_saddr,
+			       htons(sk->sk_num), sk->sk_daddr, sk->sk_dport)) {
+			err = -EADDRINUSE;
+			goto out;
+		}
+	}
+	sock_hold(sk);
+	hlist_add_head_rcu(&xs->hnode, &b->chain);
+	xs->hashed = true;
+	xs->hbucket = b;
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+out:
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/**
+ * xtcp_lhash_insert() - add a listener to the listener table
+ * @sk: socket in LISTEN with its local port set
+ *
+ * Return: 0.
+ */
+int xtcp_lhash_insert(struct sock *sk)
+{
+	struct xtcp_bucket *b = xtcp_sk_bucket(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	spin_lock_bh(&b->lock);
+	sock_hold(sk);
+	hlist_add_head_rcu(&xs->hnode, &b->chain);
+	xs->hashed = true;
+	xs->hbucket = b;
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	spin_unlock_bh(&b->lock);
+	return 0;
+}
+
+/**
+ * xtcp_unhash() - remove a socket from its table
+ * @sk: socket; its state and addresses must be those it was hashed with
+ *
+ * Drops the table's reference; the caller must hold its own.
+ */
+void xtcp_unhash(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_bucket *b;
+
+	if (!xs->hashed)
+		return;
+	b = xs->hbucket;
+	spin_lock_bh(&b->lock);
+	hlist_del_init_rcu(&xs->hnode);
+	xs->hashed = false;
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	spin_unlock_bh(&b->lock);
+	__sock_put(sk);
+}
+
+/**
+ * xtcp_lookup_established() - find the connection of a received segment
+ * @net: namespace the segment arrived in
+ * @saddr: segment's source address (the peer)
+ * @sport: segment's source port
+ * @daddr: segment's destination address (local)
+ * @dport: segment's destination port
+ *
+ * Context: RCU read side (softirq).
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport)
+{
+	struct xtcp_bucket *b;
+	struct xtcp_sock *xs;
+
+	b = &xtcp_ehash[xtcp_ehashfn(net, daddr, dport, saddr, sport)];
+	hlist_for_each_entry_rcu(xs, &b->chain, hnode) {
+		struct sock *sk = &xs->inet.sk;
+
+		if (xtcp_match(sk, net, daddr, dport, saddr, sport) &&
+		    refcount_inc_not_zero(&sk->sk_refcnt))
+			return sk;
+	}
+	return NULL;
+}
+
+/**
+ * xtcp_lookup_listener() - find the listener for a segment
+ * @net: namespace
+ * @daddr: local address the segment was sent to
+ * @dport: local port
+ *
+ * A listener bound to @daddr wins over one bound to INADDR_ANY.
+ *
+ * Context: RCU read side (softirq).
+ * Return: the listener with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
+				  __be16 dport)
+{
+	struct sock *best = NULL;
+	struct xtcp_bucket *b;
+	struct xtcp_sock *xs;
+
+	b = &xtcp_lhash[xtcp_lhashfn(net, dport)];
+	hlist_for_each_entry_rcu(xs, &b->chain, hnode) {
+		struct sock *sk = &xs->inet.sk;
+
+		if (htons(sk->sk_num) != dport || !net_eq(sock_net(sk), net))
+			continue;
+		if (sk->sk_rcv_saddr == daddr) {
+			best = sk;
+			break;
+		}
+		if (sk->sk_rcv_saddr == htonl(INADDR_ANY) && !best)
+			best = sk;
+	}
+	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
+		best = NULL;
+	return best;
+}
+
+/**
+ * xtcp_for_each_sock() - call @fn on every hashed socket of a namespace
+ * @net: namespace
+ * @fn: callback, called under RCU with no socket lock held
+ * @arg: passed to @fn
+ */
+void xtcp_for_each_sock(const struct net *net,
+			void (*fn)(struct sock *sk, void *arg), void *arg)
+{
+	struct xtcp_sock *xs;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < 1U << XTCP_LHASH_BITS; i++)
+		hlist_for_each_entry_rcu(xs, &xtcp_lhash[i].chain, hnode)
+			if (net_eq(sock_net(&xs->inet.sk), net))
+				fn(&xs->inet.sk, arg);
+	for (i = 0; i < 1U << XTCP_EHASH_BITS; i++)
+		hlist_for_each_entry_rcu(xs, &xtcp_ehash[i].chain, hnode)
+			if (net_eq(sock_net(&xs->inet.sk), net))
+				fn(&xs->inet.sk, arg);
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_port_reserve() - reserve a local address and port
+ * @sk: XTCP socket, locked by the user (process context)
+ * @addr: local address, or INADDR_ANY
+ * @port: port, or 0 to let Linux choose an ephemeral one
+ *
+ * Binds a kernel TCP socket to the same address and port, so Linux TCP's
+ * own conflict rules (including SO_REUSEADDR) decide, and neither stack
+ * can take a port the other holds.
+ *
+ * Return: 0 with sk->sk_num set, or a negative errno (-EADDRINUSE,
+ * -EADDRNOTAVAIL, -EACCES, ...).
+ */
+int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = addr,
+		.sin_port = port,
+	};
+	struct xtcp_port *p;
+	int err;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	err = sock_create_kern(sock_net(sk), AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			       &p->sock);
+	if (err)
+		goto free;
+	if (sk->sk_reuse)
+		sock_set_reuseaddr(p->sock->sk);
+	p->sock->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
+	err = kernel_bind(p->sock, (struct sockaddr *)&sin, sizeof(sin));
+	if (err)
+		goto release;
+	err = kernel_getsockname(p->sock, (struct sockaddr *)&sin);
+	if (err < 0)
+		goto release;
+	xtcp_sk(sk)->port = p;
+	sk->sk_num = ntohs(sin.sin_port);
+	sk->sk_rcv_saddr = addr;
+	inet_sk(sk)->inet_saddr = addr;
+	inet_sk(sk)->inet_sport = sin.sin_port;
+	return 0;
+release:
+	sock_release(p->sock);
+free:
+	kfree(p);
+	return err;
+}
+
+static void xtcp_port_release_work(struct work_struct *work)
+{
+	struct xtcp_port *p = container_of(work, struct xtcp_port, work);
+
+	sock_release(p->sock);
+	kfree(p);
+}
+
+/**
+ * xtcp_port_release() - give back a socket's port reservation
+ * @sk: socket; any context
+ *
+ * The kernel socket is released from process context on xtcp_wq, which
+ * module unload drains.
+ */
+void xtcp_port_release(struct sock *sk)
+{
+	struct xtcp_port *p = xtcp_sk(sk)->port;
+
+	if (!p)
+		return;
+	xtcp_sk(sk)->port = NULL;
+	INIT_WORK(&p->work, xtcp_port_release_work);
+	queue_work(xtcp_wq, &p->work);
+}

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Segment arrival, following RFC 9293 3.10.7 ("SEGMENT ARRIVES"): the
+ * CLOSED, LISTEN and SYN-SENT cases, then for synchronized states the
+ * acceptability test followed by the RST, SYN, ACK, URG, text and FIN
+ * checks in the RFC's order.  RST and SYN in a synchronized state follow
+ * RFC 5961 (challenge ACKs).
+ *
+ * Context: the socket is locked: bh_lock_sock() from the netfilter hook,
+ * or owned by a user with the segment coming from the backlog.  Both run
+ * with bottom halves disabled.
+ */
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+/**
+ * xtcp_fill_cb() - fill the XTCP control block of a received segment
+ * @skb: segment with skb->data at the payload, transport header set
+ * @th: its TCP header
+ */
+void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + skb->len + th->syn + th->fin;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->window = ntohs(th->window);
+	cb->flags = tcp_flag_byte(th);
+	cb->consumed = 0;
+	cb->retrans = 0;
+}
+
+static int xtcp_parse_skb_options(const struct sk_buff *skb,
+				  struct xtcp_opts *o)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	return xtcp_parse_options((const u8 *)(th + 1),
+				  th->doff * 4 - sizeof(*th), o);
+}
+
+/* Drop segments of the write queue that SEG.ACK covers entirely. */
+static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) &&
+	       skb != xs->send_head &&
+	       xtcp_seq_leq(XTCP_SKB_CB(skb)->end_seq, ack)) {
+		__skb_unlink(skb, &sk->sk_write_queue);
+		xtcp_free_tx_skb(sk, skb);
+	}
+}
+
+static void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_memory_free(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/* SND.UNA < SEG.ACK <= SND.NXT: new data is acknowledged. */
+static void xtcp_ack_advance(struct sock *sk, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->snd_una = ack;
+	xs->retries = 0;
+	xs->rto_ms = XTCP_INIT_RTO_MS;
+	xtcp_clean_rtx_queue(sk, ack);
+	if (xs->snd_una == xs->snd_nxt && !xs->send_head)
+		xtcp_stop_rtx(sk);
+	else
+		xtcp_rearm_rtx(sk);
+	xtcp_write_space(sk);
+}
+
+/* RFC 9293 3.10.7.4, fifth check, window update part. */
+static void xtcp_window_update(struct sock *sk, const struct xtcp_skb_cb *cb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_seq_lt(xs->snd_wl1, cb->seq) ||
+	    (xs->snd_wl1 == cb->seq && xtcp_seq_leq(xs->snd_wl2, cb->ack_seq))) {
+		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = cb->ack_seq;
+	}
+}
+
+/**
+ * xtcp_rcv_syn_options() - record the peer's SYN options and its ISN
+ * @sk: socket receiving the SYN, with xs->wscale_ok telling whether we
+ *	offer (or, for a child, will answer) window scaling
+ * @skb: the SYN
+ * @o: its parsed options
+ */
+void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
+			  const struct xtcp_opts *o)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->irs = XTCP_SKB_CB(skb)->seq;
+	xs->rcv_nxt = xs->irs + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	if (xs->wscale_ok && o->have_wscale) {
+		xs->snd_wscale = o->wscale;
+	} else {
+		xs->wscale_ok = false;
+		xs->snd_wscale = 0;
+		xs->rcv_wscale = 0;
+	}
+	xtcp_init_mss(sk, o->have_mss ? o->mss : XTCP_DEFAULT_MSS);
+}
+
+/* RFC 9293 3.10.7.3: SYN-SENT. */
+static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_opts o;
+
+	if (cb->flags & TCPHDR_ACK) {
+		if (xtcp_seq_leq(cb->ack_seq, xs->iss) ||
+		    xtcp_seq_gt(cb->ack_seq, xs->snd_nxt)) {
+			xtcp_send_reset_reply(sock_net(sk), skb);
+			return;
+		}
+	}
+	if (cb->flags & TCPHDR_RST) {
+		/* only a RST that acknowledges our SYN is believed */
+		if (!(cb->flags & TCPHDR_ACK))
+			return;
+		WRITE_ONCE(sk->sk_err, ECONNREFUSED);
+		xtcp_transition(sk, XTCP_EV_RCV_RST);
+		xtcp_done(sk);
+		sk_error_report(sk);
+		return;
+	}
+	if (!(cb->flags & TCPHDR_SYN) || xtcp_parse_skb_options(skb, &o))
+		return;
+
+	xtcp_rcv_syn_options(sk, skb, &o);
+	if (cb->flags & TCPHDR_ACK) {
+		xtcp_ack_advance(sk, cb->ack_seq);
+		xs->snd_wnd = cb->window;	/* never scaled in a SYN */
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = cb->ack_seq;
+		xtcp_transition(sk, XTCP_EV_RCV_SYNACK);
+		xtcp_send_ack(sk);
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		xtcp_push(sk);
+		return;
+	}
+	/* simultaneous open: our SYN goes out again as SYN-ACK */
+	xs->snd_wnd = cb->window;
+	xs->snd_wl1 = cb->seq;
+	xtcp_transition(sk, XTCP_EV_RCV_SYN);
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb)
+		xtcp_transmit_skb(sk, skb);
+}
+
+/* RFC 5961 3.2 and 4.2: answer a suspicious RST or SYN with an ACK. */
+static void xtcp_challenge_ack(struct sock *sk)
+{
+	xtcp_send_ack(sk);
+}
+
+/* RFC 9293 3.10.7.4, second check, for an acceptable RST. */
+static void xtcp_rcv_reset(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case XTCP_SYN_RECV:
+		/* a passive child just goes; an active opener is refused */
+		if (!xtcp_sk(sk)->listener)
+			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
+		break;
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT1:
+	case XTCP_FIN_WAIT2:
+	case XTCP_CLOSE_WAIT:
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+		break;
+	default:
+		break;
+	}
+	xtcp_transition(sk, XTCP_EV_RCV_RST);
+	xtcp_done(sk);
+	if (sk->sk_err)
+		sk_error_report(sk);
+}
+
+/*
+ * The ACK check (RFC 9293 3.10.7.4, fifth).  Return: false if the segment
+ * must be dropped here.
+ */
+static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ack = cb->ack_seq;
+	u32 max_wnd;
+
+	if (sk->sk_state == XTCP_SYN_RECV) {
+		if (!xtcp_seq_between(ack, xs->snd_una + 1, xs->snd_nxt)) {
+			xtcp_send_reset_reply(sock_net(sk), skb);
+			return false;
+		}
+		if (xs->listener) {
+			int err = xtcp_child_established(sk);
+
+			if (err == -ENOBUFS)	/* accept queue full */
+				return false;
+			if (err) {		/* listener is closing */
+				xtcp_send_active_reset(sk, GFP_ATOMIC);
+				xtcp_transition(sk, XTCP_EV_ABORT);
+				xtcp_done(sk);
+				return false;
+			}
+		}
+		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = ack;
+		xtcp_ack_advance(sk, ack);
+		xtcp_transition(sk, XTCP_EV_RCV_ACK_SYN);
+		sk->sk_state_change(sk);
+		if (xs->listener) {
+			struct sock *l = xs->listener;
+
+			l->sk_data_ready(l);
+		}
+	}
+
+	if (xtcp_seq_gt(ack, xs->snd_nxt)) {
+		xtcp_send_ack(sk);
+		return false;
+	}
+	/* RFC 5961 5.2: an ACK too far in the past is dropped */
+	max_wnd = max_t(u32, xs->snd_wnd, 65535U);
+	if (xtcp_seq_lt(ack, xs->snd_una - max_wnd)) {
+		xtcp_challenge_ack(sk);
+		return false;
+	}
+	if (xtcp_seq_gt(ack, xs->snd_una))
+		xtcp_ack_advance(sk, ack);
+	if (xtcp_seq_leq(xs->snd_una, ack))
+		xtcp_window_update(sk, cb);
+
+	if (xs->fin_queued && xs->snd_una == xs->write_seq) {
+		switch (sk->sk_state) {
+		case XTCP_FIN_WAIT1:
+			xtcp_transition(sk, XTCP_EV_RCV_ACK_FIN);
+			sk->sk_state_change(sk);
+			if (sock_flag(sk, SOCK_DEAD))
+				xtcp_start_tw(sk, XTCP_FIN_TIMEOUT_MS);
+			break;
+		case XTCP_CLOSING:
+			xtcp_transition(sk, XTCP_EV_RCV_ACK_FIN);
+			xtcp_start_tw(sk, 2000 * xtcp_pernet(sock_net(sk))->msl);
+			return false;
+		case XTCP_LAST_ACK:
+			xtcp_transition(sk, XTCP_EV_RCV_ACK_FIN);
+			xtcp_done(sk);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Queue in-sequence payload for the reader.  Return: true if queued. */
+static bool xtcp_rcv_data(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seq = cb->seq + !!(cb->flags & TCPHDR_SYN);
+
+	if (!skb->len || xtcp_seq_gt(seq, xs->rcv_nxt))
+		return false;
+	if (xtcp_seq_leq(seq + skb->len, xs->rcv_nxt))
+		return false;		/* all of it was had already */
+	cb->consumed = xs->rcv_nxt - seq;
+	xs->rcv_nxt = seq + skb->len;
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return false;		/* after SHUT_RD: acknowledged, dropped */
+	skb_dst_drop(skb);
+	skb_orphan(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+	return true;
+}
+
+/* RFC 9293 3.10.7.4, eighth check: an in-sequence FIN. */
+static void xtcp_rcv_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcv_nxt++;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	switch (sk->sk_state) {
+	case XTCP_SYN_RECV:
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT1:
+		xtcp_transition(sk, XTCP_EV_RCV_FIN);
+		break;
+	case XTCP_FIN_WAIT2:
+		xtcp_transition(sk, XTCP_EV_RCV_FIN);
+		xtcp_stop_rtx(sk);
+		xtcp_start_tw(sk, 2000 * xtcp_pernet(sock_net(sk))->msl);
+		break;
+	default:
+		break;
+	}
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == XTCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* RFC 9293 3.10.7.4: every synchronized state. */
+static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seg_len = cb->end_seq - cb->seq;
+	u32 rcv_wnd = xtcp_seq_gt(xs->rcv_adv, xs->rcv_nxt) ?
+		      xs->rcv_adv - xs->rcv_nxt : 0;
+	bool queued = false, need_ack = false;
+
+	/* our SYN-ACK was lost and the peer repeats its SYN */
+	if (sk->sk_state == XTCP_SYN_RECV && (cb->flags & TCPHDR_SYN) &&
+	    !(cb->flags & TCPHDR_ACK) && cb->seq == xs->irs) {
+		struct sk_buff *syn = skb_peek(&sk->sk_write_queue);
+
+		if (syn)
+			xtcp_transmit_skb(sk, syn);
+		goto drop;
+	}
+
+	/* first: sequence number */
+	if (!xtcp_seq_acceptable(cb->seq, seg_len, xs->rcv_nxt, rcv_wnd)) {
+		if (!(cb->flags & TCPHDR_RST)) {
+			xtcp_send_ack(sk);
+			/* a retransmitted FIN restarts 2MSL (RFC 9293) */
+			if (sk->sk_state == XTCP_TIME_WAIT &&
+			    (cb->flags & TCPHDR_FIN))
+				xtcp_start_tw(sk, 2000 *
+					      xtcp_pernet(sock_net(sk))->msl);
+		}
+		goto drop;
+	}
+
+	/* second: RST (RFC 5961 3.2) */
+	if (cb->flags & TCPHDR_RST) {
+		if (cb->seq == xs->rcv_nxt) {
+			/* RFC 1337: TIME_WAIT is not assassinated */
+			if (sk->sk_state != XTCP_TIME_WAIT)
+				xtcp_rcv_reset(sk);
+		} else {
+			xtcp_challenge_ack(sk);
+		}
+		goto drop;
+	}
+
+	/* fourth: SYN (RFC 5961 4.2) */
+	if (cb->flags & TCPHDR_SYN) {
+		xtcp_challenge_ack(sk);
+		goto drop;
+	}
+
+	/* fifth: ACK */
+	if (!(cb->flags & TCPHDR_ACK))
+		goto drop;
+	if (!xtcp_rcv_ack(sk, skb))
+		goto drop;
+
+	/* seventh: segment text */
+	switch (sk->sk_state) {
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT1:
+	case XTCP_FIN_WAIT2:
+		if (skb->len) {
+			need_ack = true;
+			queued = xtcp_rcv_data(sk, skb);
+		}
+		break;
+	case XTCP_TIME_WAIT:
+		need_ack = cb->flags & TCPHDR_FIN;
+		break;
+	default:
+		break;
+	}
+	/* eighth: FIN, only once everything before it has arrived */
+	if ((cb->flags & TCPHDR_FIN) && cb->end_seq - 1 == xs->rcv_nxt &&
+	    sk->sk_state != XTCP_TIME_WAIT && sk->sk_state != XTCP_CLOSE) {
+		xtcp_rcv_fin(sk);
+		need_ack = true;
+	}
+
+	if (need_ack)
+		xtcp_send_ack(sk);
+	if (sk->sk_state != XTCP_CLOSE)
+		xtcp_push(sk);
+drop:
+	if (!queued)
+		kfree_skb(skb);
+}
+
+/**
+ * xtcp_rcv() - process one segment for a socket
+ * @sk: socket, locked (see the file comment)
+ * @skb: segment with skb->data at its payload and the cb filled; consumed
+ *
+ * Return: 0.
+ */
+int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	switch (sk->sk_state) {
+	case XTCP_LISTEN:
+		return xtcp_listen_rcv(sk, skb);
+	case XTCP_SYN_SENT:
+		xtcp_rcv_synsent(sk, skb);
+		kfree_skb(skb);
+		return 0;
+	case XTCP_CLOSE:
+		/* RFC 9293 3.10.7.1: as if no socket existed */
+		xtcp_send_reset_reply(sock_net(sk), skb);
+		kfree_skb(skb);
+		return 0;
+	default:
+		xtcp_rcv_synchronized(sk, skb);
+		return 0;
+	}
+}
+
+/**
+ * xtcp_backlog_rcv() - process a segment queued while a user held the lock
+ * @sk: socket, owned by the user releasing it
+ * @skb: segment
+ *
+ * Runs from release_sock() with bottom halves enabled; disables them so the
+ * receive path always runs in the same context as from the netfilter hook.
+ *
+ * Return: 0.
+ */
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	local_bh_disable();
+	xtcp_rcv(sk, skb);
+	local_bh_enable();
+	return 0;
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive path: a netfilter hook at IPv4 LOCAL_IN, after the filter
+ * table (so firewall rules apply to XTCP as to anything else), claims the
+ * TCP segments that belong to XTCP sockets and leaves every other packet to
+ * the kernel.  Lookups are RCU; the only lock taken is the socket's.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+/* Hand a claimed segment to its socket, or to the backlog if a user owns it. */
+static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
+static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int ihl = iph->ihl * 4, thlen;
+	const struct tcphdr *th;
+	struct sock *sk;
+
+	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	if (!pskb_may_pull(skb, ihl + sizeof(struct tcphdr)))
+		return NF_ACCEPT;	/* the kernel drops and counts it */
+	iph = ip_hdr(skb);
+	th = (const struct tcphdr *)(skb->data + ihl);
+
+	sk = xtcp_lookup_established(state->net, iph->saddr, th->source,
+				     iph->daddr, th->dest);
+	if (!sk)
+		sk = xtcp_lookup_listener(state->net, iph->daddr, th->dest);
+	if (!sk)
+		return NF_ACCEPT;
+
+	/* from here on the segment is ours: a bad one is dropped */
+	thlen = th->doff * 4;
+	if (thlen < sizeof(struct tcphdr) || !pskb_may_pull(skb, ihl + thlen))
+		goto drop;
+	skb_set_transport_header(skb, ihl);
+	__skb_pull(skb, ihl);
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb)))
+		goto drop;
+	th = tcp_hdr(skb);
+	__skb_pull(skb, thlen);
+	xtcp_fill_cb(skb, th);
+	nf_reset_ct(skb);
+
+	xtcp_deliver(sk, skb);
+	sock_put(sk);
+	return NF_STOLEN;
+drop:
+	sock_put(sk);
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops xtcp_nf_ops = {
+	.hook		= xtcp_nf_local_in,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_IN,
+	.priority	= NF_IP_PRI_FILTER + 1,
+};
+
+int xtcp_nf_register(struct net *net)
+{
+	return nf_register_net_hook(net, &xtcp_nf_ops);
+}
+
+void xtcp_nf_unregister(struct net *net)
+{
+	nf_unregister_net_hook(net, &xtcp_nf_ops);
+}

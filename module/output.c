@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building and sending segments.
+ *
+ * The write queue (sk->sk_write_queue) holds every segment from SND.UNA on:
+ * sent but unacknowledged ones first, then unsent ones from xs->send_head.
+ * SYN and FIN occupy sequence space and live in the queue like data, so one
+ * retransmission path serves all three.  Data sits in page fragments; a
+ * segment larger than the MSS leaves as one GSO skb that the stack (or the
+ * device) cuts at the MSS, so a large write becomes large segments.
+ */
+#include <linux/highmem.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+/**
+ * xtcp_alloc_tx_skb() - allocate an empty segment for the write queue
+ * @sk: socket
+ * @gfp: allocation flags
+ *
+ * Return: an skb with room for the headers, charged to sk_wmem_queued.
+ */
+struct sk_buff *xtcp_alloc_tx_skb(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb_fclone(XTCP_MAX_HEADER, gfp);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+	return skb;
+}
+
+void xtcp_free_tx_skb(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	__kfree_skb(skb);
+}
+
+/**
+ * xtcp_queue_tail() - append a segment to the write queue
+ * @sk: socket, locked
+ * @skb: segment whose cb flags and length are set
+ *
+ * Assigns the segment its sequence numbers from xs->write_seq.
+ */
+void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	cb->seq = xs->write_seq;
+	cb->end_seq = cb->seq + skb->len +
+		      !!(cb->flags & TCPHDR_SYN) + !!(cb->flags & TCPHDR_FIN);
+	xs->write_seq = cb->end_seq;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	if (!xs->send_head)
+		xs->send_head = skb;
+}
+
+/**
+ * xtcp_queue_ctl() - queue a SYN or a FIN
+ * @sk: socket, locked
+ * @flags: TCPHDR_SYN or TCPHDR_FIN
+ * @gfp: allocation flags
+ *
+ * A FIN rides on the last unsent data segment when there is one.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_queue_ctl(struct sock *sk, u8 flags, gfp_t gfp)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (flags & TCPHDR_FIN) {
+		xs->fin_queued = true;
+		skb = skb_peek_tail(&sk->sk_write_queue);
+		if (skb && xs->send_head && skb->len &&
+		    !(XTCP_SKB_CB(skb)->flags & TCPHDR_FIN)) {
+			XTCP_SKB_CB(skb)->flags |= TCPHDR_FIN;
+			XTCP_SKB_CB(skb)->end_seq++;
+			xs->write_seq++;
+			return 0;
+		}
+	}
+	skb = xtcp_alloc_tx_skb(sk, gfp);
+	if (!skb) {
+		if (flags & TCPHDR_FIN)
+			xs->fin_queued = false;
+		return -ENOMEM;
+	}
+	XTCP_SKB_CB(skb)->flags = flags;
+	xtcp_queue_tail(sk, skb);
+	return 0;
+}
+
+/**
+ * xtcp_rcv_space() - receive buffer space not yet used
+ * @sk: socket
+ *
+ * Half the free buffer is offered as window: a segment's truesize is
+ * larger than its payload, and this keeps the window honest.
+ *
+ * Return: bytes.
+ */
+u32 xtcp_rcv_space(const struct sock *sk)
+{
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return free > 0 ? free / 2 : 0;
+}
+
+/**
+ * xtcp_select_window() - window field for an outgoing segment
+ * @sk: socket, locked
+ *
+ * The right edge of the window never moves left (RFC 9293 3.8.6.2.2),
+ * and a small opening is not announced (receiver-side silly window
+ * avoidance): below one MSS the window stays where it was.
+ *
+ * Return: the (scaled) value for the header's window field.
+ */
+u32 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 space = xtcp_rcv_space(sk);
+	u32 cur = xtcp_seq_gt(xs->rcv_adv, xs->rcv_nxt) ?
+		  xs->rcv_adv - xs->rcv_nxt : 0;
+	u32 max = 65535U << xs->rcv_wscale;
+	u32 wnd;
+
+	space = min(space, max);
+	if (space < cur || (space - cur < xs->advmss && space < max / 2))
+		wnd = cur;
+	else
+		wnd = space;
+	wnd = ALIGN_DOWN(wnd, 1U << xs->rcv_wscale);
+	if (xtcp_seq_gt(xs->rcv_nxt + wnd, xs->rcv_adv))
+		xs->rcv_adv = xs->rcv_nxt + wnd;
+	return wnd >> xs->rcv_wscale;
+}
+
+/**
+ * xtcp_init_mss() - set the send MSS from the route and the peer's option
+ * @sk: socket with a route
+ * @peer_mss: the peer's MSS option, or XTCP_DEFAULT_MSS without one
+ */
+void xtcp_init_mss(struct sock *sk, u16 peer_mss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst = __sk_dst_get(sk);
+	u32 mtu = dst ? dst_mtu(dst) : 576;
+	u32 route_mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+
+	xs->advmss = min_t(u32, route_mss, 65535);
+	if (xs->user_mss)
+		xs->advmss = min(xs->advmss, xs->user_mss);
+	xs->mss = min_t(u32, xs->advmss, peer_mss ? peer_mss : XTCP_DEFAULT_MSS);
+	xs->mss = max_t(u16, xs->mss, 64);
+}
+
+/*
+ * Write the TCP header in front of @skb's payload and hand the segment to
+ * IPv4 output.  @skb is consumed.
+ */
+static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	unsigned int payload = skb->len, optlen = 0;
+	u8 opts[XTCP_MAX_TCP_HDR - sizeof(struct tcphdr)];
+	struct tcphdr *th;
+	u32 wnd;
+
+	if (sk->sk_state != XTCP_SYN_SENT)
+		flags |= TCPHDR_ACK;
+	if (flags & TCPHDR_SYN) {
+		/* a SYN's window is never scaled (RFC 7323 2.2) */
+		optlen = xtcp_build_syn_options(opts, xs->advmss,
+						xs->wscale_ok ?
+						xs->rcv_wscale : -1);
+		wnd = min_t(u32, xtcp_rcv_space(sk), 65535U);
+		xs->rcv_adv = xs->rcv_nxt + wnd;
+	} else {
+		wnd = xtcp_select_window(sk);
+	}
+
+	th = skb_push(skb, sizeof(*th) + optlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(seq);
+	th->ack_seq = (flags & TCPHDR_ACK) ? htonl(xs->rcv_nxt) : 0;
+	th->doff = (sizeof(*th) + optlen) >> 2;
+	tcp_flag_byte(th) = flags;
+	th->window = htons(min_t(u32, wnd, 65535U));
+	memcpy(th + 1, opts, optlen);
+
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	th->check = ~tcp_v4_check(skb->len, inet->inet_saddr,
+				  inet->inet_daddr, 0);
+
+	if (payload > xs->mss) {
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+		skb_shinfo(skb)->gso_size = xs->mss;
+		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload, xs->mss);
+	} else {
+		skb_shinfo(skb)->gso_type = 0;
+		skb_shinfo(skb)->gso_size = 0;
+		skb_shinfo(skb)->gso_segs = 1;
+	}
+
+	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	skb_set_owner_w(skb, sk);
+	skb->priority = sk->sk_priority;
+	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/**
+ * xtcp_transmit_skb() - send (or resend) a segment of the write queue
+ * @sk: socket, locked
+ * @skb: segment; stays in the queue, a clone or copy goes out
+ *
+ * Return: 0 or a negative errno from allocation or IP output.
+ */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *out;
+	u8 flags = cb->flags;
+
+	/* the header goes into headroom a previous clone may still share */
+	if (unlikely(skb_cloned(skb)))
+		out = pskb_copy(skb, GFP_ATOMIC);
+	else
+		out = skb_clone(skb, GFP_ATOMIC);
+	if (!out)
+		return -ENOBUFS;
+	if (skb->len && cb->end_seq - !!(flags & TCPHDR_FIN) ==
+	    xtcp_sk(sk)->write_seq - xtcp_sk(sk)->fin_queued)
+		flags |= TCPHDR_PSH;
+	return xtcp_xmit(sk, out, cb->seq, flags);
+}
+
+/* Split @skb after @len payload bytes; the tail becomes a new unsent skb. */
+static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	struct sk_buff *nskb;
+	u32 nlen;
+
+	nskb = xtcp_alloc_tx_skb(sk, GFP_ATOMIC);
+	if (!nskb)
+		return -ENOMEM;
+	nlen = skb->len - len;
+	skb_split(skb, nskb, len);
+	/* the moved fragments take their share of truesize along */
+	skb->truesize -= nlen;
+	nskb->truesize += nlen;
+	ncb = XTCP_SKB_CB(nskb);
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->flags = cb->flags;
+	ncb->retrans = 0;
+	cb->end_seq = ncb->seq;
+	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	return 0;
+}
+
+/**
+ * xtcp_push() - send what the peer's window allows
+ * @sk: socket, locked
+ *
+ * Sends segments from xs->send_head while they fit in the send window.  A
+ * segment larger than the usable window is split at an MSS boundary; less
+ * than one MSS of window is not used while data is in flight (sender-side
+ * silly window avoidance).  Arms the retransmission timer.
+ */
+void xtcp_push(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool sent = false;
+
+	while ((skb = xs->send_head)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 wnd_end = xs->snd_una + xs->snd_wnd;
+		u32 avail = xtcp_seq_gt(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
+
+		if (skb->len && skb->len > avail) {
+			bool idle = xs->snd_nxt == xs->snd_una;
+			u32 cut = avail >= xs->mss ? ALIGN_DOWN(avail, xs->mss)
+						   : avail;
+
+			if (!cut || (avail < xs->mss && !idle))
+				break;
+			if (xtcp_split(sk, skb, cut))
+				break;
+		}
+		if (xtcp_transmit_skb(sk, skb) == -ENOBUFS)
+			break;
+		sent = true;
+		if (xtcp_seq_gt(cb->end_seq, xs->snd_nxt))
+			xs->snd_nxt = cb->end_seq;
+		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb_queue_next(&sk->sk_write_queue, skb);
+	}
+	if ((sent || xs->send_head) && !hrtimer_is_queued(&xs->rtx_timer))
+		xtcp_rearm_rtx(sk);
+}
+
+/* A segment that is not queued: ACKs, probes and resets. */
+static void xtcp_send_bare(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+
+	if (!skb)
+		return;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	xtcp_xmit(sk, skb, seq, flags);
+}
+
+/**
+ * xtcp_send_ack() - send an ACK for RCV.NXT with the current window
+ * @sk: socket, locked, synchronized
+ */
+void xtcp_send_ack(struct sock *sk)
+{
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_ACK, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_send_probe() - zero window probe
+ * @sk: socket, locked
+ *
+ * Sends an ACK with SND.UNA - 1, outside the peer's window, so the peer
+ * answers with an ACK carrying its current window.
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_una - 1, TCPHDR_ACK, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_send_active_reset() - abort a connection with RST
+ * @sk: socket, locked, synchronized
+ * @gfp: allocation flags
+ */
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK, gfp);
+}
+
+/**
+ * xtcp_send_reset_reply() - answer a segment with RST (RFC 9293 3.10.7.1)
+ * @net: namespace the segment arrived in
+ * @skb: the segment, with its XTCP cb filled; not consumed
+ *
+ * If the segment has ACK: <SEQ=SEG.ACK><CTL=RST>; else
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.  Never answers a RST.
+ */
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sk_buff *nskb;
+	struct tcphdr *nth;
+	struct iphdr *niph;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (th->rst)
+		return;
+	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
+				   th->source, th->dest, IPPROTO_TCP, 0, 0);
+	if (IS_ERR(rt))
+		return;
+	nskb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!nskb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(nskb, XTCP_MAX_HEADER);
+	nth = skb_push(nskb, sizeof(*nth));
+	skb_reset_transport_header(nskb);
+	memset(nth, 0, sizeof(*nth));
+	nth->source = th->dest;
+	nth->dest = th->source;
+	nth->doff = sizeof(*nth) >> 2;
+	nth->rst = 1;
+	if (th->ack) {
+		nth->seq = htonl(cb->ack_seq);
+	} else {
+		nth->ack = 1;
+		nth->ack_seq = htonl(cb->end_seq);
+	}
+	nth->check = tcp_v4_check(sizeof(*nth), iph->daddr, iph->saddr,
+				  csum_partial(nth, sizeof(*nth), 0));
+
+	niph = skb_push(nskb, sizeof(*niph));
+	skb_reset_network_header(nskb);
+	niph->version = 4;
+	niph->ihl = sizeof(*niph) >> 2;
+	niph->tos = 0;
+	niph->tot_len = htons(nskb->len);
+	niph->frag_off = htons(IP_DF);
+	niph->ttl = ip4_dst_hoplimit(&rt->dst);
+	niph->protocol = IPPROTO_TCP;
+	niph->saddr = fl4.saddr;
+	niph->daddr = fl4.daddr;
+	ip_select_ident(net, nskb, NULL);
+	ip_send_check(niph);
+	nskb->protocol = htons(ETH_P_IP);
+	skb_dst_set(nskb, &rt->dst);
+	ip_local_out(net, NULL, nskb);
+}

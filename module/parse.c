@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pure protocol logic with no socket state: option parsing and building,
+ * the segment acceptability test and the initial sequence number.  These
+ * functions are exported to the KUnit module when CONFIG_KUNIT is set.
+ */
+#include <linux/random.h>
+#include <linux/siphash.h>
+#include <linux/string.h>
+#include <asm/unaligned.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+/**
+ * xtcp_parse_options() - parse the options area of a TCP header
+ * @opt: first option byte
+ * @len: length of the options area (data offset * 4 - 20)
+ * @o: result; zeroed first
+ *
+ * Known options with an unexpected length are ignored, as Linux ignores
+ * them.  A length byte below 2 or running past the end of the area makes
+ * the whole area malformed (RFC 9293 3.1: an implementation must handle an
+ * illegal option length without crashing).
+ *
+ * Return: 0, or -EINVAL for a malformed options area.
+ */
+int xtcp_parse_options(const u8 *opt, unsigned int len, struct xtcp_opts *o)
+{
+	unsigned int i = 0;
+
+	memset(o, 0, sizeof(*o));
+	while (i < len) {
+		u8 kind = opt[i], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return -EINVAL;
+		olen = opt[i + 1];
+		if (olen < 2 || olen > len - i)
+			return -EINVAL;
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (olen == TCPOLEN_MSS) {
+				o->mss = get_unaligned_be16(opt + i + 2);
+				o->have_mss = 1;
+			}
+			break;
+		case TCPOPT_WINDOW:
+			if (olen == TCPOLEN_WINDOW) {
+				/* RFC 7323 2.3: a shift above 14 is used as 14 */
+				o->wscale = min_t(u8, opt[i + 2], TCP_MAX_WSCALE);
+				o->have_wscale = 1;
+			}
+			break;
+		case TCPOPT_SACK_PERM:
+			if (olen == TCPOLEN_SACK_PERM)
+				o->sack_ok = 1;
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (olen == TCPOLEN_TIMESTAMP) {
+				o->tsval = get_unaligned_be32(opt + i + 2);
+				o->tsecr = get_unaligned_be32(opt + i + 6);
+				o->have_ts = 1;
+			}
+			break;
+		}
+		i += olen;
+	}
+	return 0;
+}
+XTCP_EXPORT_FOR_TEST(xtcp_parse_options);
+
+/**
+ * xtcp_build_syn_options() - write the options of a SYN or SYN-ACK
+ * @p: destination, at least 8 bytes
+ * @mss: MSS to announce
+ * @wscale: window shift to announce, or negative for none
+ *
+ * Return: number of bytes written, a multiple of 4.
+ */
+unsigned int xtcp_build_syn_options(u8 *p, u16 mss, int wscale)
+{
+	unsigned int n = 0;
+
+	p[n++] = TCPOPT_MSS;
+	p[n++] = TCPOLEN_MSS;
+	put_unaligned_be16(mss, p + n);
+	n += 2;
+	if (wscale >= 0) {
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_WINDOW;
+		p[n++] = TCPOLEN_WINDOW;
+		p[n++] = wscale;
+	}
+	return n;
+}
+XTCP_EXPORT_FOR_TEST(xtcp_build_syn_options);
+
+/**
+ * xtcp_seq_acceptable() - the segment acceptability test (RFC 9293 3.10.7.4)
+ * @seq: SEG.SEQ
+ * @len: SEG.LEN (data plus SYN and FIN)
+ * @rcv_nxt: RCV.NXT
+ * @rcv_wnd: RCV.WND
+ *
+ * Return: true if any part of the segment lies in the receive window, or,
+ * for an empty segment, if it sits at (or, with an open window, inside) it.
+ */
+bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd)
+{
+	if (!len) {
+		if (!rcv_wnd)
+			return seq == rcv_nxt;
+		return seq - rcv_nxt < rcv_wnd;
+	}
+	if (!rcv_wnd)
+		return false;
+	return seq - rcv_nxt < rcv_wnd || seq + len - 1 - rcv_nxt < rcv_wnd;
+}
+XTCP_EXPORT_FOR_TEST(xtcp_seq_acceptable);
+
+static siphash_key_t xtcp_isn_key __read_mostly;
+
+void xtcp_isn_init(void)
+{
+	get_random_bytes(&xtcp_isn_key, sizeof(xtcp_isn_key));
+}
+
+/**
+ * xtcp_isn() - initial sequence number (RFC 6528)
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ * @ns: a monotonic clock in nanoseconds
+ *
+ * ISN = M + F(4-tuple, secret key): F is SipHash keyed at module load, M a
+ * clock ticking every 64 ns (a little faster than the RFC's 4 us, as Linux).
+ *
+ * Return: the ISN.
+ */
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u64 ns)
+{
+	u32 hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
+				(__force u32)sport << 16 | (__force u32)dport,
+				&xtcp_isn_key);
+
+	return hash + (u32)(ns >> 6);
+}
+XTCP_EXPORT_FOR_TEST(xtcp_isn);

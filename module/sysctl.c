@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.xtcp.* sysctls, one set per network namespace.
+ */
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "xtcp.h"
+
+static int xtcp_msl_min = 1;
+static int xtcp_msl_max = 600;
+
+static struct ctl_table xtcp_sysctl_template[] = {
+	{
+		.procname	= "msl",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_msl_min,
+		.extra2		= &xtcp_msl_max,
+	},
+	{ }
+};
+
+/**
+ * xtcp_sysctl_init() - register net.xtcp.* for a namespace
+ * @net: namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_sysctl_init(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *t;
+
+	xn->msl = XTCP_DEFAULT_MSL;
+	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
+		    GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t[0].data = &xn->msl;
+	xn->sysctl_hdr = xtcp_register_net_sysctl(net, "net/xtcp", t,
+						  ARRAY_SIZE(xtcp_sysctl_template) - 1);
+	if (!xn->sysctl_hdr) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_sysctl_exit(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *t = xn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl_hdr);
+	kfree(t);
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timers: retransmission (with exponential backoff, giving up after a
+ * number of tries) and the TIME_WAIT / orphaned FIN_WAIT_2 timer.  Both are
+ * hrtimers running in softirq context (HRTIMER_MODE_REL_SOFT).
+ *
+ * An armed timer holds a reference on its socket.  A callback that finds
+ * the socket owned by a user sets a XTCP_*_DEFERRED bit (keeping a
+ * reference) and xtcp_release_cb() does the work when the user releases it.
+ */
+#include "xtcp.h"
+
+static void xtcp_timer_reset(struct sock *sk, struct hrtimer *t, u64 ns)
+{
+	/* 1: it was queued, and its reference moves to the new expiry */
+	if (hrtimer_try_to_cancel(t) != 1)
+		sock_hold(sk);
+	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
+}
+
+static void xtcp_timer_stop(struct sock *sk, struct hrtimer *t)
+{
+	if (hrtimer_try_to_cancel(t) == 1)
+		__sock_put(sk);
+}
+
+void xtcp_rearm_rtx(struct sock *sk)
+{
+	xtcp_timer_reset(sk, &xtcp_sk(sk)->rtx_timer,
+			 (u64)xtcp_sk(sk)->rto_ms * NSEC_PER_MSEC);
+}
+
+void xtcp_stop_rtx(struct sock *sk)
+{
+	xtcp_timer_stop(sk, &xtcp_sk(sk)->rtx_timer);
+}
+
+/**
+ * xtcp_start_tw() - start (or restart) the TIME_WAIT or FIN_WAIT_2 timer
+ * @sk: socket, locked
+ * @ms: milliseconds until the socket closes
+ */
+void xtcp_start_tw(struct sock *sk, u32 ms)
+{
+	xtcp_timer_reset(sk, &xtcp_sk(sk)->tw_timer, (u64)ms * NSEC_PER_MSEC);
+}
+
+/**
+ * xtcp_stop_timers() - stop both timers of a socket
+ * @sk: socket, locked
+ *
+ * A callback already running holds its own reference and finds the socket
+ * closed when it gets the lock.
+ */
+void xtcp_stop_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_timer_stop(sk, &xs->rtx_timer);
+	xtcp_timer_stop(sk, &xs->tw_timer);
+	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_TW_DEFERRED, &xs->deferred))
+		__sock_put(sk);
+}
+
+static int xtcp_max_retries(const struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case XTCP_SYN_SENT:
+		return XTCP_SYN_RETRIES;
+	case XTCP_SYN_RECV:
+		return XTCP_SYNACK_RETRIES;
+	default:
+		return XTCP_DATA_RETRIES;
+	}
+}
+
+/**
+ * xtcp_retransmit_timer() - the retransmission timeout fired
+ * @sk: socket, locked, not owned by a user
+ *
+ * Resends the oldest unacknowledged segment and doubles the RTO (RFC 6298
+ * 5.4-5.6), or, with nothing in flight but data waiting on a zero window,
+ * probes the window.  After too many tries the connection fails with
+ * ETIMEDOUT.
+ */
+void xtcp_retransmit_timer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_LISTEN ||
+	    sk->sk_state == XTCP_TIME_WAIT)
+		return;
+	if (xs->retries >= xtcp_max_retries(sk)) {
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		if (sk->sk_state != XTCP_SYN_SENT &&
+		    sk->sk_state != XTCP_SYN_RECV)
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_transition(sk, XTCP_EV_TIMEOUT);
+		xtcp_done(sk);
+		sk_error_report(sk);
+		return;
+	}
+	xs->retries++;
+	xs->rto_ms = min_t(u32, xs->rto_ms * 2, XTCP_MAX_RTO_MS);
+	if (skb == xs->send_head) {
+		xtcp_send_probe(sk);
+	} else {
+		xtcp_transmit_skb(sk, skb);
+		XTCP_SKB_CB(skb)->retrans++;
+	}
+	xtcp_rearm_rtx(sk);
+}
+
+/* TIME_WAIT ended, or an orphan waited too long in FIN_WAIT_2. */
+static void xtcp_tw_timeout(struct sock *sk)
+{
+	if (sk->sk_state != XTCP_TIME_WAIT && sk->sk_state != XTCP_FIN_WAIT2)
+		return;
+	xtcp_transition(sk, XTCP_EV_TIMEOUT);
+	xtcp_done(sk);
+}
+
+static enum hrtimer_restart xtcp_timer_fire(struct sock *sk, int bit,
+					    void (*fn)(struct sock *sk))
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		fn(sk);
+	else if (!test_and_set_bit(bit, &xtcp_sk(sk)->deferred))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart xtcp_rtx_fire(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
+
+	return xtcp_timer_fire(&xs->inet.sk, XTCP_RTX_DEFERRED,
+			       xtcp_retransmit_timer);
+}
+
+static enum hrtimer_restart xtcp_tw_fire(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, tw_timer);
+
+	return xtcp_timer_fire(&xs->inet.sk, XTCP_TW_DEFERRED, xtcp_tw_timeout);
+}
+
+void xtcp_init_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	hrtimer_init(&xs->rtx_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xs->rtx_timer.function = xtcp_rtx_fire;
+	hrtimer_init(&xs->tw_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xs->tw_timer.function = xtcp_tw_fire;
+}
+
+/**
+ * xtcp_release_cb() - run timer work deferred while a user owned the socket
+ * @sk: socket, from release_sock() with its spinlock held
+ */
+void xtcp_release_cb(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->deferred)) {
+		xtcp_retransmit_timer(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(XTCP_TW_DEFERRED, &xs->deferred)) {
+		xtcp_tw_timeout(sk);
+		__sock_put(sk);
+	}
+}

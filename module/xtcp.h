@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP internal definitions shared by the files of module/.
+ *
+ * Locking, in one place:
+ *  - every struct xtcp_sock is protected by its socket lock: lock_sock() in
+ *    process context, bh_lock_sock() in softirq (receive and timers), with
+ *    segments queued on the socket backlog while a user owns the lock;
+ *  - the connection and listener tables are read under RCU and written
+ *    under a per-bucket spinlock (module/hash.c);
+ *  - a listener's SYN and accept queues are protected by its accept_lock,
+ *    taken after (inside) a child's socket lock, never the other way round.
+ */
+#ifndef _XTCP_H
+#define _XTCP_H
+
+#include <linux/hrtimer.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+#include <net/netns/generic.h>
+#include <linux/xtcp.h>
+
+#include "seq.h"
+
+/* Largest TCP header we build: 20 bytes plus 40 bytes of options. */
+#define XTCP_MAX_TCP_HDR	60
+#define XTCP_MAX_HEADER		(XTCP_MAX_TCP_HDR + MAX_HEADER + 128)
+
+#define XTCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1, when no MSS option */
+#define XTCP_INIT_RTO_MS	1000	/* RFC 6298 2.1 */
+#define XTCP_MIN_RTO_MS		200	/* as Linux */
+#define XTCP_MAX_RTO_MS		120000
+#define XTCP_SYN_RETRIES	6
+#define XTCP_SYNACK_RETRIES	5
+#define XTCP_DATA_RETRIES	15
+#define XTCP_FIN_TIMEOUT_MS	60000	/* orphaned FIN_WAIT_2 */
+#define XTCP_DEFAULT_MSL	30	/* seconds; TIME_WAIT lasts 2 * MSL */
+
+/* Parsed TCP options of one segment. */
+struct xtcp_opts {
+	u16	mss;
+	u8	wscale;
+	u8	have_mss:1,
+		have_wscale:1,
+		sack_ok:1,
+		have_ts:1;
+	u32	tsval;
+	u32	tsecr;
+};
+
+/*
+ * Control block of a segment, in skb->cb.  On transmit it describes a
+ * segment held in the write queue (clones get their cb cleared before
+ * they enter IP); on receive it is filled from the header once.
+ */
+struct xtcp_skb_cb {
+	u32	seq;		/* first sequence number */
+	u32	end_seq;	/* seq + SYN + len + FIN */
+	u32	ack_seq;	/* receive: SEG.ACK */
+	u32	consumed;	/* receive queue: bytes already read */
+	u16	window;		/* receive: raw SEG.WND */
+	u8	flags;		/* TCPHDR_* */
+	u8	retrans;	/* transmit: times retransmitted */
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* Events of the connection state machine (module/state.c). */
+enum xtcp_event {
+	XTCP_EV_CONNECT,	/* user: active OPEN */
+	XTCP_EV_LISTEN,		/* user: passive OPEN */
+	XTCP_EV_CLOSE,		/* user: CLOSE or shutdown(SHUT_WR) */
+	XTCP_EV_RCV_SYN,	/* SYN without ACK */
+	XTCP_EV_RCV_SYNACK,	/* SYN+ACK acknowledging our SYN */
+	XTCP_EV_RCV_ACK_SYN,	/* ACK of our SYN (in SYN-RECEIVED) */
+	XTCP_EV_RCV_ACK_FIN,	/* ACK of our FIN */
+	XTCP_EV_RCV_FIN,	/* in-sequence FIN */
+	XTCP_EV_RCV_RST,	/* acceptable RST */
+	XTCP_EV_TIMEOUT,	/* 2MSL expired, or retransmissions gave up */
+	XTCP_EV_ABORT,		/* user: abortive close */
+	XTCP_EV_MAX
+};
+
+/* Bits of xtcp_sock.deferred: timer work postponed while a user owns sk. */
+enum {
+	XTCP_RTX_DEFERRED,
+	XTCP_TW_DEFERRED,
+};
+
+/**
+ * struct xtcp_port - reservation of a local port in Linux TCP's bind table
+ * @sock: kernel TCP socket bound to the same address and port
+ * @work: releases @sock from process context
+ *
+ * XTCP and Linux TCP share the port space: a port bound by one is in use for
+ * the other.  XTCP keeps that true by binding a kernel TCP socket (never
+ * listening, never connected) beside each XTCP socket that owns a port.
+ */
+struct xtcp_port {
+	struct socket		*sock;
+	struct work_struct	work;
+};
+
+/**
+ * struct xtcp_sock - an XTCP connection or listener
+ * @inet: the IPv4 socket; must stay first
+ * @hnode: entry in the connection or listener table
+ * @hashed: @hnode is in a table
+ * @hbucket: the table bucket @hnode is in
+ * @iss: initial send sequence number
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send
+ * @snd_wnd: send window (scaled), from the peer
+ * @snd_wl1: SEG.SEQ of the last window update
+ * @snd_wl2: SEG.ACK of the last window update
+ * @write_seq: sequence number after the last byte queued by the user
+ * @irs: initial receive sequence number
+ * @rcv_nxt: next sequence number expected
+ * @rcv_adv: right edge of the window last advertised
+ * @copied_seq: sequence number of the next byte the user will read
+ * @mss: effective send MSS
+ * @advmss: MSS we announce
+ * @snd_wscale: shift applied to the peer's window field
+ * @rcv_wscale: shift we apply to our window field
+ * @wscale_ok: window scaling is offered (SYN) or agreed (after it)
+ * @fin_queued: a FIN is in the write queue
+ * @nodelay: TCP_NODELAY was set (stored; XTCP does not delay segments yet)
+ * @user_mss: TCP_MAXSEG clamp, or 0
+ * @in_accept_queue: @accept_node is on the listener's accept queue
+ * @closing: listener is closing; it owns its children's queue entries
+ * @send_head: first skb of the write queue not yet sent
+ * @rtx_timer: retransmission timer
+ * @tw_timer: TIME_WAIT (2MSL) and orphaned FIN_WAIT_2 timer
+ * @rto_ms: current retransmission timeout
+ * @retries: consecutive retransmissions of the oldest segment
+ * @deferred: XTCP_*_DEFERRED bits
+ * @listener: for a child not yet accepted, its listener (holds a ref)
+ * @accept_node: entry in the listener's SYN or accept queue
+ * @accept_lock: protects @syn_queue, @accept_queue and their counters
+ * @syn_queue: children in SYN-RECEIVED
+ * @accept_queue: established children waiting for accept()
+ * @syn_qlen: length of @syn_queue
+ * @accept_qlen: length of @accept_queue
+ * @max_backlog: listen() backlog
+ * @port: port reservation, if this socket owns its port
+ */
+struct xtcp_sock {
+	struct inet_sock	inet;
+	struct hlist_node	hnode;
+	bool			hashed;
+	void			*hbucket;
+
+	u32			iss;
+	u32			snd_una;
+	u32			snd_nxt;
+	u32			snd_wnd;
+	u32			snd_wl1;
+	u32			snd_wl2;
+	u32			write_seq;
+
+	u32			irs;
+	u32			rcv_nxt;
+	u32			rcv_adv;
+	u32			copied_seq;
+
+	u16			mss;
+	u16			advmss;
+	u8			snd_wscale;
+	u8			rcv_wscale;
+	bool			wscale_ok;
+	bool			fin_queued;
+	bool			nodelay;
+	u16			user_mss;
+
+	struct sk_buff		*send_head;
+
+	struct hrtimer		rtx_timer;
+	struct hrtimer		tw_timer;
+	u32			rto_ms;
+	u8			retries;
+	unsigned long		deferred;
+
+	struct sock		*listener;
+	struct list_head	accept_node;
+	bool			in_accept_queue;
+	bool			closing;
+	spinlock_t		accept_lock;
+	struct list_head	syn_queue;
+	struct list_head	accept_queue;
+	u32			syn_qlen;
+	u32			accept_qlen;
+	u32			max_backlog;
+
+	struct xtcp_port	*port;
+};
+
+static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
+{
+	return (struct xtcp_sock *)sk;
+}
+
+/* Per network namespace state. */
+struct xtcp_net {
+	int			msl;		/* seconds */
+	struct ctl_table_header	*sysctl_hdr;
+};
+
+extern unsigned int xtcp_net_id;
+
+static inline struct xtcp_net *xtcp_pernet(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
+extern struct proto xtcp_prot;
+extern const struct proto_ops xtcp_ops;
+extern const struct net_proto_family xtcp_family_ops;
+extern struct workqueue_struct *xtcp_wq;
+extern bool xtcp_trace_states;
+
+/* parse.c: pure header and option logic */
+int xtcp_parse_options(const u8 *opt, unsigned int len, struct xtcp_opts *o);
+unsigned int xtcp_build_syn_options(u8 *p, u16 mss, int wscale);
+bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd);
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u64 ns);
+void xtcp_isn_init(void);
+
+/* state.c */
+int xtcp_next_state(int state, enum xtcp_event ev);
+const char *xtcp_state_name(int state);
+bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
+void xtcp_set_state(struct sock *sk, int state);
+
+/* hash.c */
+int xtcp_hash_init(void);
+void xtcp_hash_exit(void);
+int xtcp_ehash_insert(struct sock *sk);
+void xtcp_unhash(struct sock *sk);
+int xtcp_lhash_insert(struct sock *sk);
+struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport);
+struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
+				  __be16 dport);
+int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port);
+void xtcp_port_release(struct sock *sk);
+void xtcp_for_each_sock(const struct net *net,
+			void (*fn)(struct sock *sk, void *arg), void *arg);
+
+/* output.c */
+struct sk_buff *xtcp_alloc_tx_skb(struct sock *sk, gfp_t gfp);
+void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
+int xtcp_queue_ctl(struct sock *sk, u8 flags, gfp_t gfp);
+void xtcp_push(struct sock *sk);
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+u32 xtcp_select_window(struct sock *sk);
+void xtcp_free_tx_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_init_mss(struct sock *sk, u16 peer_mss);
+u32 xtcp_rcv_space(const struct sock *sk);
+
+/* input.c */
+int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th);
+void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
+			  const struct xtcp_opts *o);
+
+/* timer.c */
+void xtcp_init_timers(struct sock *sk);
+void xtcp_rearm_rtx(struct sock *sk);
+void xtcp_stop_rtx(struct sock *sk);
+void xtcp_start_tw(struct sock *sk, u32 ms);
+void xtcp_stop_timers(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+void xtcp_retransmit_timer(struct sock *sk);
+
+/* socket.c */
+void xtcp_done(struct sock *sk);
+void xtcp_init_sock_common(struct sock *sk);
+
+/* listen.c */
+int xtcp_listen_start(struct sock *sk, int backlog);
+void xtcp_listen_stop(struct sock *sk);
+int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb);
+int xtcp_child_established(struct sock *child);
+void xtcp_child_unlink(struct sock *child);
+struct sock *xtcp_accept_dequeue(struct sock *sk, int flags, int *err);
+__poll_t xtcp_listen_poll(struct sock *sk);
+
+/* netfilter.c */
+int xtcp_nf_register(struct net *net);
+void xtcp_nf_unregister(struct net *net);
+
+/* sysctl.c */
+int xtcp_sysctl_init(struct net *net);
+void xtcp_sysctl_exit(struct net *net);
+
+/* proc.c */
+int xtcp_proc_init(struct net *net);
+void xtcp_proc_exit(struct net *net);
+
+#endif /* _XTCP_H */
