@@ -56,7 +56,7 @@ static int xtcp_proc_show(struct seq_file *seq, void *v)
 	struct xtcp_proc_walk w = { .seq = seq };
 
 	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
-	xtcp_for_each_sock(seq_file_net(seq), xtcp_proc_sock, &w);
+	xtcp_for_each_sock(seq_file_single_net(seq), xtcp_proc_sock, &w);
 	return 0;
 }
 

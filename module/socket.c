@@ -64,6 +64,7 @@ void xtcp_init_sock_common(struct sock *sk)
 	sk->sk_protocol = IPPROTO_TCP;
 	sk->sk_type = SOCK_STREAM;
 	sk->sk_destruct = xtcp_destruct;
+	sk->sk_backlog_rcv = xtcp_backlog_rcv;
 	sk->sk_gso_type = SKB_GSO_TCPV4;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);

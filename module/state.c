@@ -14,7 +14,8 @@ static const u8 xtcp_table[XTCP_MAX_STATES][XTCP_EV_MAX] = {
 		[XTCP_EV_LISTEN]	= XTCP_LISTEN,
 	},
 	[XTCP_LISTEN] = {
-		/* the SYN creates a child in SYN_RECV; the listener stays */
+		/* taken by the child a SYN creates; the listener stays */
+		[XTCP_EV_RCV_SYN]	= XTCP_SYN_RECV,
 		[XTCP_EV_CLOSE]		= XTCP_CLOSE,
 		[XTCP_EV_ABORT]		= XTCP_CLOSE,
 	},
