@@ -14,7 +14,7 @@ BUILD := $(TOP)/build
 SRC_FILES := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] uapi/linux/*.h)
 
 .PHONY: all modules clean deps help stock debug kunit-kernel kunit selftests \
-	test demo dkms-test checkpatch sparse
+	test demo dkms-test checkpatch sparse print-kdir
 
 all: modules
 
@@ -58,6 +58,9 @@ demo: deps stock
 
 dkms-test: deps
 	@tools/dkms-test
+
+print-kdir:
+	@echo $(KDIR)
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=1 modules
