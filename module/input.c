@@ -117,6 +117,8 @@ void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
 	xs->irs = XTCP_SKB_CB(skb)->seq;
 	xs->rcv_nxt = xs->irs + 1;
 	xs->copied_seq = xs->rcv_nxt;
+	/* the window of our SYN counts from here on; it is never scaled */
+	xs->rcv_adv = xs->rcv_nxt + min_t(u32, xtcp_rcv_space(sk), 65535U);
 	if (xs->wscale_ok && o->have_wscale) {
 		xs->snd_wscale = o->wscale;
 	} else {
