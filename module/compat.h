@@ -12,7 +12,7 @@
 #include <linux/version.h>
 #include <linux/export.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
 #error "XTCP needs Linux 6.1 or later"
 #endif
 
@@ -27,7 +27,7 @@
 #endif
 
 /* register_net_sysctl_sz() replaced register_net_sysctl() in 6.6. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
 #define xtcp_register_net_sysctl(net, path, table, n) \
 	register_net_sysctl_sz(net, path, table, n)
 #else

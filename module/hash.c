@@ -20,7 +20,7 @@
 #define XTCP_LHASH_BITS	8
 
 struct xtcp_bucket {
-	spinlock_t		lock;
+	spinlock_t		lock;	/* writers of @chain */
 	struct hlist_head	chain;
 };
 
@@ -233,27 +233,31 @@ struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
 	return best;
 }
 
-/**
- * xtcp_for_each_sock() - call @fn on every hashed socket of a namespace
- * @net: namespace
- * @fn: callback, called under RCU with no socket lock held
- * @arg: passed to @fn
- */
-void xtcp_for_each_sock(const struct net *net,
-			void (*fn)(struct sock *sk, void *arg), void *arg)
+static void xtcp_walk_table(struct xtcp_bucket *t, unsigned int bits,
+			    const struct net *net, struct xtcp_walk *w)
 {
 	struct xtcp_sock *xs;
 	unsigned int i;
 
+	for (i = 0; i < 1U << bits; i++) {
+		hlist_for_each_entry_rcu(xs, &t[i].chain, hnode) {
+			if (net_eq(sock_net(&xs->inet.sk), net))
+				w->fn(&xs->inet.sk, w);
+		}
+	}
+}
+
+/**
+ * xtcp_walk_socks() - call w->fn on every hashed socket of a namespace
+ * @net: namespace
+ * @w: the callback, called under RCU with no socket lock held, and its
+ *     state; w->fn gets @w back
+ */
+void xtcp_walk_socks(const struct net *net, struct xtcp_walk *w)
+{
 	rcu_read_lock();
-	for (i = 0; i < 1U << XTCP_LHASH_BITS; i++)
-		hlist_for_each_entry_rcu(xs, &xtcp_lhash[i].chain, hnode)
-			if (net_eq(sock_net(&xs->inet.sk), net))
-				fn(&xs->inet.sk, arg);
-	for (i = 0; i < 1U << XTCP_EHASH_BITS; i++)
-		hlist_for_each_entry_rcu(xs, &xtcp_ehash[i].chain, hnode)
-			if (net_eq(sock_net(&xs->inet.sk), net))
-				fn(&xs->inet.sk, arg);
+	xtcp_walk_table(xtcp_lhash, XTCP_LHASH_BITS, net, w);
+	xtcp_walk_table(xtcp_ehash, XTCP_EHASH_BITS, net, w);
 	rcu_read_unlock();
 }
 

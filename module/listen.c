@@ -309,8 +309,10 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_reset_reply(sock_net(sk), skb);
 		goto drop;
 	}
-	if (!(cb->flags & TCPHDR_SYN) || xtcp_parse_options((u8 *)(tcp_hdr(skb) + 1),
-			tcp_hdr(skb)->doff * 4 - sizeof(struct tcphdr), &o))
+	if (!(cb->flags & TCPHDR_SYN))
+		goto drop;
+	if (xtcp_parse_options((u8 *)(tcp_hdr(skb) + 1),
+			       tcp_hdr(skb)->doff * 4 - sizeof(struct tcphdr), &o))
 		goto drop;
 	if (READ_ONCE(xs->syn_qlen) + READ_ONCE(xs->accept_qlen) >=
 	    READ_ONCE(xs->max_backlog))

@@ -10,7 +10,6 @@
 
 #include "xtcp.h"
 
-
 unsigned int xtcp_net_id __read_mostly;
 struct workqueue_struct *xtcp_wq;
 

@@ -74,6 +74,7 @@ int xtcp_parse_options(const u8 *opt, unsigned int len, struct xtcp_opts *o)
 	}
 	return 0;
 }
+
 XTCP_EXPORT_FOR_TEST(xtcp_parse_options);
 
 /**
@@ -100,6 +101,7 @@ unsigned int xtcp_build_syn_options(u8 *p, u16 mss, int wscale)
 	}
 	return n;
 }
+
 XTCP_EXPORT_FOR_TEST(xtcp_build_syn_options);
 
 /**
@@ -123,6 +125,7 @@ bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd)
 		return false;
 	return seq - rcv_nxt < rcv_wnd || seq + len - 1 - rcv_nxt < rcv_wnd;
 }
+
 XTCP_EXPORT_FOR_TEST(xtcp_seq_acceptable);
 
 static siphash_key_t xtcp_isn_key __read_mostly;
@@ -153,4 +156,5 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u64 ns)
 
 	return hash + (u32)(ns >> 6);
 }
+
 XTCP_EXPORT_FOR_TEST(xtcp_isn);

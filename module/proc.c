@@ -10,14 +10,8 @@
 
 #include "xtcp.h"
 
-struct xtcp_proc_walk {
-	struct seq_file	*seq;
-	int		n;
-};
-
-static void xtcp_proc_sock(struct sock *sk, void *arg)
+static void xtcp_proc_sock(struct sock *sk, struct xtcp_walk *w)
 {
-	struct xtcp_proc_walk *w = arg;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int state = inet_sk_state_load(sk);
 	int timer = 0, rxq, txq;
@@ -53,10 +47,10 @@ static void xtcp_proc_sock(struct sock *sk, void *arg)
 
 static int xtcp_proc_show(struct seq_file *seq, void *v)
 {
-	struct xtcp_proc_walk w = { .seq = seq };
+	struct xtcp_walk w = { .fn = xtcp_proc_sock, .seq = seq };
 
 	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
-	xtcp_for_each_sock(seq_file_single_net(seq), xtcp_proc_sock, &w);
+	xtcp_walk_socks(seq_file_single_net(seq), &w);
 	return 0;
 }
 

@@ -381,6 +381,7 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE before the re-check, as TCP does */
 				smp_mb__after_atomic();
 				if (sk_stream_memory_free(sk))
 					mask |= EPOLLOUT | EPOLLWRNORM;

@@ -93,6 +93,7 @@ int xtcp_next_state(int state, enum xtcp_event ev)
 		return 0;
 	return xtcp_table[state][ev];
 }
+
 XTCP_EXPORT_FOR_TEST(xtcp_next_state);
 
 static const char *const xtcp_state_names[XTCP_MAX_STATES] = {
@@ -116,6 +117,7 @@ const char *xtcp_state_name(int state)
 		return xtcp_state_names[0];
 	return xtcp_state_names[state];
 }
+
 XTCP_EXPORT_FOR_TEST(xtcp_state_name);
 
 /**

@@ -24,6 +24,8 @@
 
 #include "seq.h"
 
+struct seq_file;
+
 /* Largest TCP header we build: 20 bytes plus 40 bytes of options. */
 #define XTCP_MAX_TCP_HDR	60
 #define XTCP_MAX_HEADER		(XTCP_MAX_TCP_HDR + MAX_HEADER + 128)
@@ -186,7 +188,7 @@ struct xtcp_sock {
 	struct list_head	accept_node;
 	bool			in_accept_queue;
 	bool			closing;
-	spinlock_t		accept_lock;
+	spinlock_t		accept_lock;	/* see the kernel-doc above */
 	struct list_head	syn_queue;
 	struct list_head	accept_queue;
 	u32			syn_qlen;
@@ -245,8 +247,19 @@ struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
 				  __be16 dport);
 int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port);
 void xtcp_port_release(struct sock *sk);
-void xtcp_for_each_sock(const struct net *net,
-			void (*fn)(struct sock *sk, void *arg), void *arg);
+/**
+ * struct xtcp_walk - a walk over every socket of a namespace
+ * @fn: called for each socket, with this struct
+ * @seq: for /proc walkers
+ * @n: a counter for the walker
+ */
+struct xtcp_walk {
+	void		(*fn)(struct sock *sk, struct xtcp_walk *w);
+	struct seq_file	*seq;
+	int		n;
+};
+
+void xtcp_walk_socks(const struct net *net, struct xtcp_walk *w);
 
 /* output.c */
 struct sk_buff *xtcp_alloc_tx_skb(struct sock *sk, gfp_t gfp);
