@@ -91,11 +91,15 @@ finish()
 		if [ $MOD_WAS_LOADED = 1 ] && ! is_loaded; then
 			insmod "$MODULE" || echo "# could not re-load $MODULE"
 		elif [ $MOD_WAS_LOADED = 0 ] && is_loaded; then
-			for ((i = 0; i < 50; i++)); do
+			# sockets may linger a while (TIME_WAIT)
+			for ((i = 0; i < 700; i++)); do
 				rmmod "$MOD" 2>/dev/null && break
 				sleep 0.1
 			done
-			is_loaded && echo "# could not unload $MOD"
+			if is_loaded; then
+				echo "# could not unload $MOD (refcnt $(cat \
+				     "/sys/module/$MOD/refcnt" 2>/dev/null))"
+			fi
 		fi
 	fi
 	# Namespaces left behind by a test that was killed.
@@ -165,11 +169,13 @@ for t in "${tests[@]}"; do
 		tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 
-	read -r plan p f s < <(awk '
+	# (no process substitution: the guest may have no /dev/fd)
+	counts=$(awk '
 		!plan && /^1\.\.[0-9]+/ { split($1, a, "."); plan = a[3] }
 		/^ok [0-9]+/ { if (/# [Ss][Kk][Ii][Pp]/) s++; else p++ }
 		/^not ok [0-9]+/ { f++ }
 		END { print plan + 0, p + 0, f + 0, s + 0 }' "$log")
+	read -r plan p f s <<<"$counts"
 	if [ $((p + f + s)) -lt "$plan" ]; then
 		echo "# $t: $((plan - p - f - s)) of $plan subtest(s) did not report"
 		f=$((plan - p - s))
