@@ -5,6 +5,7 @@
 # against Linux TCP (xtcp_bind -f FAM -g inet), on 127.0.0.1 and on the
 # veth address 192.0.2.1 of a private namespace.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 n=$("$BIN/xtcp_bind" -N 2>/dev/null) || n=15
@@ -12,7 +13,6 @@ tap_plan $((2 * n))
 require_env
 ns_setup || tap_bail "namespace setup failed"
 
-rc=0
 off=0
 for a in "$LO:$LNS" "$ADDR1:$NS1"; do
 	addr=${a%%:*}

@@ -5,6 +5,7 @@
 # server, server to client and both at once, over loopback and across
 # two namespaces.  Every byte and a SHA-256 of the stream are checked.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 tap_plan 7

@@ -4,6 +4,7 @@
 # Echo over 127.0.0.1, family under test on both sides (XTCP <-> XTCP).
 # Runs in a private network namespace unless XTCP_INIT_NS=1.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 tap_plan 8

@@ -4,6 +4,7 @@
 # Echo across two network namespaces joined by veth: server in ns1
 # (192.0.2.1), client in ns2 (192.0.2.2), family under test on both sides.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 tap_plan 8

@@ -6,6 +6,7 @@
 # and 1 MiB bulk transfers in each direction, across two namespaces
 # (veth) and over loopback.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 tap_plan 10

@@ -9,6 +9,7 @@
 # Needs XTCP_MODULE=/path/to/xtcp.ko (run.sh --module sets it); skips
 # without it or with XTCP_FAMILY=inet.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 CYCLES=${XTCP_MODLOAD_CYCLES:-10}
