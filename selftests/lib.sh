@@ -200,6 +200,12 @@ ns_setup()
 			break
 		sleep 0.1
 	done
+	# a short TIME_WAIT (2 * msl = 2 s), so the module can be unloaded
+	# soon after the tests (each XTCP socket holds a module reference)
+	for i in "$NS1" "$NS2"; do
+		ip netns exec "$i" sh -c \
+			'f=/proc/sys/net/xtcp/msl; [ ! -w $f ] || echo 1 >$f'
+	done
 	if [ "${XTCP_INIT_NS:-0}" = 1 ]; then
 		LNS=
 	else
