@@ -41,15 +41,22 @@ static int xtcp_parse_skb_options(const struct sk_buff *skb,
 				  th->doff * 4 - sizeof(*th), o);
 }
 
-/* Drop segments of the write queue that SEG.ACK covers entirely. */
+/*
+ * Drop segments of the write queue that SEG.ACK covers entirely.  After a
+ * go-back-N, acknowledged segments may sit at or after send_head, which then
+ * moves past them.
+ */
 static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
-	       skb != xs->send_head &&
 	       xtcp_seq_leq(XTCP_SKB_CB(skb)->end_seq, ack)) {
+		if (skb == xs->send_head)
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
+							  skb) ? NULL :
+					skb_queue_next(&sk->sk_write_queue, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_free_tx_skb(sk, skb);
 	}
@@ -79,10 +86,12 @@ static void xtcp_ack_advance(struct sock *sk, u32 ack)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->snd_una = ack;
+	if (xtcp_seq_gt(ack, xs->snd_nxt))
+		xs->snd_nxt = ack;
 	xs->retries = 0;
 	xs->rto_ms = XTCP_INIT_RTO_MS;
 	xtcp_clean_rtx_queue(sk, ack);
-	if (xs->snd_una == xs->snd_nxt && !xs->send_head)
+	if (xs->snd_una == xs->snd_max && !xs->send_head)
 		xtcp_stop_rtx(sk);
 	else
 		xtcp_rearm_rtx(sk);
@@ -138,7 +147,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 
 	if (cb->flags & TCPHDR_ACK) {
 		if (xtcp_seq_leq(cb->ack_seq, xs->iss) ||
-		    xtcp_seq_gt(cb->ack_seq, xs->snd_nxt)) {
+		    xtcp_seq_gt(cb->ack_seq, xs->snd_max)) {
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			return;
 		}
@@ -220,7 +229,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	u32 max_wnd;
 
 	if (sk->sk_state == XTCP_SYN_RECV) {
-		if (!xtcp_seq_between(ack, xs->snd_una + 1, xs->snd_nxt)) {
+		if (!xtcp_seq_between(ack, xs->snd_una + 1, xs->snd_max)) {
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			return false;
 		}
@@ -249,7 +258,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 
-	if (xtcp_seq_gt(ack, xs->snd_nxt)) {
+	if (xtcp_seq_gt(ack, xs->snd_max)) {
 		xtcp_send_ack(sk);
 		return false;
 	}

@@ -270,6 +270,7 @@ static struct sock *xtcp_create_child(struct sock *sk, struct sk_buff *skb,
 			    ktime_get_ns());
 	cxs->snd_una = cxs->iss;
 	cxs->snd_nxt = cxs->iss;
+	cxs->snd_max = cxs->iss;
 	cxs->write_seq = cxs->iss;
 	cxs->snd_wnd = XTCP_SKB_CB(skb)->window;
 	cxs->snd_wl1 = XTCP_SKB_CB(skb)->seq;

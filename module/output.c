@@ -257,8 +257,12 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
 	struct sk_buff *nskb;
-	u32 nlen;
+	u32 nlen, truesize = skb->truesize;
 
+	/* a segment sent before may still share its frags with a clone */
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return -ENOMEM;
+	sk_wmem_queued_add(sk, skb->truesize - truesize);
 	nskb = xtcp_alloc_tx_skb(sk, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOMEM;
@@ -282,7 +286,9 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
  * xtcp_push() - send what the peer's window allows
  * @sk: socket, locked
  *
- * Sends segments from xs->send_head while they fit in the send window.  A
+ * Sends segments from xs->send_head while they fit in the send window
+ * (after a retransmission timeout send_head is the oldest unacknowledged
+ * segment again, so this also resends).  A
  * segment larger than the usable window is split at an MSS boundary; less
  * than one MSS of window is not used while data is in flight (sender-side
  * silly window avoidance).  Arms the retransmission timer.
@@ -311,8 +317,12 @@ void xtcp_push(struct sock *sk)
 		if (xtcp_transmit_skb(sk, skb) == -ENOBUFS)
 			break;
 		sent = true;
+		if (xtcp_seq_leq(cb->end_seq, xs->snd_max))
+			cb->retrans++;
 		if (xtcp_seq_gt(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
+		if (xtcp_seq_gt(xs->snd_nxt, xs->snd_max))
+			xs->snd_max = xs->snd_nxt;
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
 	}
@@ -333,11 +343,14 @@ static void xtcp_send_bare(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
 
 /**
  * xtcp_send_ack() - send an ACK for RCV.NXT with the current window
+ *
+ * Its sequence number is the highest sent (SND.NXT in RFC terms), not the
+ * rewound one of a go-back-N, so the peer finds it acceptable.
  * @sk: socket, locked, synchronized
  */
 void xtcp_send_ack(struct sock *sk)
 {
-	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_ACK, GFP_ATOMIC);
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_max, TCPHDR_ACK, GFP_ATOMIC);
 }
 
 /**
@@ -359,7 +372,7 @@ void xtcp_send_probe(struct sock *sk)
  */
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
-	xtcp_send_bare(sk, xtcp_sk(sk)->snd_nxt, TCPHDR_RST | TCPHDR_ACK, gfp);
+	xtcp_send_bare(sk, xtcp_sk(sk)->snd_max, TCPHDR_RST | TCPHDR_ACK, gfp);
 }
 
 /**

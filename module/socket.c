@@ -248,6 +248,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 			   ktime_get_ns());
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
+	xs->snd_max = xs->iss;
 	xs->write_seq = xs->iss;
 	xs->wscale_ok = true;
 	xs->rcv_wscale = 7;
@@ -420,7 +421,7 @@ static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		if (sk->sk_state == XTCP_LISTEN)
 			return -EINVAL;
 		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_CLOSE) ? 0 :
-		       READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+		       READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_max);
 		break;
 	default:
 		return -ENOIOCTLCMD;

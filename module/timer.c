@@ -10,14 +10,34 @@
  */
 #include "xtcp.h"
 
+/*
+ * (Re)arm @t to expire in @ns.  A queued timer owns one socket reference.
+ * hrtimer_try_to_cancel() returns 1 when it dequeued the timer: its
+ * reference moves to the new expiry.  It returns -1 while the callback runs:
+ * if the timer was queued again meanwhile (arming happens only under the
+ * socket lock, which the caller holds), that arming owns a reference already
+ * and cannot expire before the running callback returns on its CPU;
+ * otherwise, as for 0 (not armed), a new reference is taken.  Bottom halves
+ * are off so the caller is not preempted between the check and the start
+ * (every expiry is at least milliseconds away).
+ */
 static void xtcp_timer_reset(struct sock *sk, struct hrtimer *t, u64 ns)
 {
-	/* 1: it was queued, and its reference moves to the new expiry */
-	if (hrtimer_try_to_cancel(t) != 1)
+	int ret;
+
+	local_bh_disable();
+	ret = hrtimer_try_to_cancel(t);
+	if (ret == 0 || (ret < 0 && !hrtimer_is_queued(t)))
 		sock_hold(sk);
 	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
+	local_bh_enable();
 }
 
+/*
+ * Stop @t if it is queued and drop its reference.  A timer queued again
+ * while its callback runs cannot be cancelled here; it fires later, finds
+ * the socket closed, and drops its reference then.
+ */
 static void xtcp_timer_stop(struct sock *sk, struct hrtimer *t)
 {
 	if (hrtimer_try_to_cancel(t) == 1)
@@ -80,9 +100,10 @@ static int xtcp_max_retries(const struct sock *sk)
  * xtcp_retransmit_timer() - the retransmission timeout fired
  * @sk: socket, locked, not owned by a user
  *
- * Resends the oldest unacknowledged segment and doubles the RTO (RFC 6298
- * 5.4-5.6), or, with nothing in flight but data waiting on a zero window,
- * probes the window.  After too many tries the connection fails with
+ * Doubles the RTO (RFC 6298 5.5) and goes back N: everything from the
+ * oldest unacknowledged segment on is sent again as the window allows, so a
+ * window's worth of lost segments costs one timeout, not one each.  With
+ * nothing in flight but data waiting on a zero window, probes the window.  After too many tries the connection fails with
  * ETIMEDOUT.
  */
 void xtcp_retransmit_timer(struct sock *sk)
@@ -108,8 +129,10 @@ void xtcp_retransmit_timer(struct sock *sk)
 	if (skb == xs->send_head) {
 		xtcp_send_probe(sk);
 	} else {
-		xtcp_transmit_skb(sk, skb);
-		XTCP_SKB_CB(skb)->retrans++;
+		/* go back N: resend from the oldest unacknowledged segment */
+		xs->send_head = skb;
+		xs->snd_nxt = XTCP_SKB_CB(skb)->seq;
+		xtcp_push(sk);
 	}
 	xtcp_rearm_rtx(sk);
 }

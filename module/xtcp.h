@@ -114,6 +114,7 @@ struct xtcp_port {
  * @iss: initial send sequence number
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
+ * @snd_max: highest sequence number sent (SND.NXT before a go-back-N)
  * @snd_wnd: send window (scaled), from the peer
  * @snd_wl1: SEG.SEQ of the last window update
  * @snd_wl2: SEG.ACK of the last window update
@@ -157,6 +158,7 @@ struct xtcp_sock {
 	u32			iss;
 	u32			snd_una;
 	u32			snd_nxt;
+	u32			snd_max;
 	u32			snd_wnd;
 	u32			snd_wl1;
 	u32			snd_wl2;

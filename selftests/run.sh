@@ -20,7 +20,7 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh bind.sh
+ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh bind.sh
 	   modload.sh)
 
 usage()

@@ -12,7 +12,7 @@ PKGS=(
 	linux-image-amd64 linux-source
 	bc bison flex libelf-dev libssl-dev dwarves cpio rsync xz-utils zstd
 	# the VM runner and the guest's userland
-	qemu-system-x86 busybox-static iproute2 python3 procps tcpdump
+	qemu-system-x86 busybox-static iproute2 python3 procps tcpdump ethtool
 	util-linux coreutils
 )
 
