@@ -103,8 +103,8 @@ static int xtcp_max_retries(const struct sock *sk)
  * Doubles the RTO (RFC 6298 5.5) and goes back N: everything from the
  * oldest unacknowledged segment on is sent again as the window allows, so a
  * window's worth of lost segments costs one timeout, not one each.  With
- * nothing in flight but data waiting on a zero window, probes the window.  After too many tries the connection fails with
- * ETIMEDOUT.
+ * nothing in flight but data waiting on a zero window, probes the window.
+ * After too many tries the connection fails with ETIMEDOUT.
  */
 void xtcp_retransmit_timer(struct sock *sk)
 {
