@@ -115,15 +115,14 @@ int xtcp_child_established(struct sock *child)
 	return err;
 }
 
-/**
- * xtcp_child_unlink() - a child closed before accept(): leave the queue
- * @child: child, locked, with xs->listener set
+/*
+ * Take @cxs off whichever queue of @lxs it is on.  Return: true if this
+ * call removed it; the caller then owns the child's queue reference and its
+ * hold on the listener.  False if a closing listener owns the child, or
+ * someone else removed it first.
  */
-void xtcp_child_unlink(struct sock *child)
+static bool xtcp_queue_remove(struct xtcp_sock *lxs, struct xtcp_sock *cxs)
 {
-	struct xtcp_sock *cxs = xtcp_sk(child);
-	struct sock *l = cxs->listener;
-	struct xtcp_sock *lxs = xtcp_sk(l);
 	bool removed = false;
 
 	spin_lock_bh(&lxs->accept_lock);
@@ -137,7 +136,19 @@ void xtcp_child_unlink(struct sock *child)
 		removed = true;
 	}
 	spin_unlock_bh(&lxs->accept_lock);
-	if (!removed)
+	return removed;
+}
+
+/**
+ * xtcp_child_unlink() - a child closed before accept(): leave the queue
+ * @child: child, locked, with xs->listener set
+ */
+void xtcp_child_unlink(struct sock *child)
+{
+	struct xtcp_sock *cxs = xtcp_sk(child);
+	struct sock *l = cxs->listener;
+
+	if (!xtcp_queue_remove(xtcp_sk(l), cxs))
 		return;
 	cxs->listener = NULL;
 	sock_set_flag(child, SOCK_DEAD);
@@ -162,7 +173,7 @@ struct sock *xtcp_accept_dequeue(struct sock *sk, int flags, int *err)
 	for (;;) {
 		struct xtcp_sock *cxs;
 		struct sock *child;
-		bool removed = false;
+		bool removed;
 
 		if (sk->sk_state != XTCP_LISTEN) {
 			*err = -EINVAL;
@@ -177,15 +188,9 @@ struct sock *xtcp_accept_dequeue(struct sock *sk, int flags, int *err)
 
 		if (cxs) {
 			child = &cxs->inet.sk;
+			/* the child's lock keeps its receive path out */
 			lock_sock_nested(child, SINGLE_DEPTH_NESTING);
-			spin_lock_bh(&xs->accept_lock);
-			if (!xs->closing && cxs->in_accept_queue) {
-				list_del_init(&cxs->accept_node);
-				cxs->in_accept_queue = false;
-				xs->accept_qlen--;
-				removed = true;
-			}
-			spin_unlock_bh(&xs->accept_lock);
+			removed = xtcp_queue_remove(xs, cxs);
 			if (removed)
 				cxs->listener = NULL;
 			release_sock(child);

@@ -411,17 +411,14 @@ static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		answ = xtcp_inq(sk);
 		release_sock(sk);
 		break;
-	case SIOCOUTQ:
+	case SIOCOUTQ:		/* not yet acknowledged */
+	case SIOCOUTQNSD:	/* not yet sent */
 		if (sk->sk_state == XTCP_LISTEN)
 			return -EINVAL;
 		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_CLOSE) ? 0 :
-		       READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
-		break;
-	case SIOCOUTQNSD:
-		if (sk->sk_state == XTCP_LISTEN)
-			return -EINVAL;
-		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_CLOSE) ? 0 :
-		       READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_max);
+		       READ_ONCE(xs->write_seq) -
+		       (cmd == SIOCOUTQ ? READ_ONCE(xs->snd_una) :
+					  READ_ONCE(xs->snd_max));
 		break;
 	default:
 		return -ENOIOCTLCMD;
