@@ -381,8 +381,100 @@ static struct kunit_suite xtcp_isn_suite = {
 	.test_cases = xtcp_isn_cases,
 };
 
+/* ---- RST, ACK and TIME_WAIT validation (RFC 5961, 9293, 1337) ---- */
+
+static void rst__only_exact_sequence_resets(struct kunit *test)
+{
+	const u32 nxt = 0xfffffff0, wnd = 1000;	/* the window wraps */
+
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt, nxt, wnd), XTCP_RESET);
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt + 1, nxt, wnd),
+			XTCP_CHALLENGE);
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt + 16, nxt, wnd),
+			XTCP_CHALLENGE);	/* past 2^32, inside */
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt + wnd - 1, nxt, wnd),
+			XTCP_CHALLENGE);
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt + wnd, nxt, wnd), XTCP_DROP);
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt - 1, nxt, wnd), XTCP_DROP);
+	/* a zero window: only the exact number counts */
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt, nxt, 0), XTCP_RESET);
+	KUNIT_EXPECT_EQ(test, xtcp_rst_action(nxt + 1, nxt, 0), XTCP_DROP);
+}
+
+static void ack__validation(struct kunit *test)
+{
+	const u32 una = 5000, max = 9000, mw = 2000;
+
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(una, una, max, mw), XTCP_ACCEPT);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(max, una, max, mw), XTCP_ACCEPT);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(7000, una, max, mw),
+			XTCP_ACCEPT);
+	/* acknowledges what was never sent */
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(max + 1, una, max, mw),
+			XTCP_DROP_ACK);
+	/* old duplicates within MAX.SND.WND are fine, older ones are not */
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(una - mw, una, max, mw),
+			XTCP_ACCEPT);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(una - mw - 1, una, max, mw),
+			XTCP_CHALLENGE);
+	/* across the wrap */
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(5, 0xfffffff0, 10, mw),
+			XTCP_ACCEPT);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_action(11, 0xfffffff0, 10, mw),
+			XTCP_DROP_ACK);
+}
+
+static void time_wait__verdicts(struct kunit *test)
+{
+	const u32 nxt = 7001;	/* after the peer's FIN at 7000 */
+	const u8 A = TCPHDR_ACK, F = TCPHDR_FIN, S = TCPHDR_SYN;
+	const u8 R = TCPHDR_RST;
+
+	/* the peer's FIN again: re-ACK and restart 2MSL */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(F | A, 7000, 7001, nxt),
+			XTCP_TW_ACK_RESTART);
+	/* the FIN again with its last data */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(F | A, 6900, 7001, nxt),
+			XTCP_TW_ACK_RESTART);
+	/* RFC 1337: RST never ends TIME_WAIT, whatever its number */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(R, nxt, nxt, nxt), XTCP_TW_DROP);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(R | A, nxt, nxt, nxt),
+			XTCP_TW_DROP);
+	/* a new SYN above RCV.NXT reuses the 4-tuple, others do not */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(S, nxt + 1, nxt + 2, nxt),
+			XTCP_TW_SYN);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(S, nxt + 0x7fffffff,
+					     nxt + 0x80000000, nxt),
+			XTCP_TW_SYN);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(S, nxt, nxt + 1, nxt),
+			XTCP_TW_ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(S, nxt - 100, nxt - 99, nxt),
+			XTCP_TW_ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(S | A, nxt + 1, nxt + 2, nxt),
+			XTCP_TW_ACK);
+	/* a bare ACK at RCV.NXT is acceptable and needs no answer */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(A, nxt, nxt, nxt), XTCP_TW_DROP);
+	/* data, or an old ACK: unacceptable, answered with an ACK */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(A, nxt, nxt + 10, nxt),
+			XTCP_TW_ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_action(A, nxt - 5, nxt - 5, nxt),
+			XTCP_TW_ACK);
+}
+
+static struct kunit_case xtcp_validate_cases[] = {
+	KUNIT_CASE(rst__only_exact_sequence_resets),
+	KUNIT_CASE(ack__validation),
+	KUNIT_CASE(time_wait__verdicts),
+	{}
+};
+
+static struct kunit_suite xtcp_validate_suite = {
+	.name = "xtcp_validate",
+	.test_cases = xtcp_validate_cases,
+};
+
 kunit_test_suites(&xtcp_seq_suite, &xtcp_options_suite, &xtcp_state_suite,
-		  &xtcp_isn_suite);
+		  &xtcp_isn_suite, &xtcp_validate_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for XTCP");

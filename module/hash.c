@@ -25,6 +25,7 @@ struct xtcp_bucket {
 };
 
 static struct xtcp_bucket *xtcp_ehash;
+static struct xtcp_bucket *xtcp_twhash;
 static struct xtcp_bucket *xtcp_lhash;
 static u32 xtcp_hash_secret __read_mostly;
 
@@ -61,8 +62,9 @@ int xtcp_hash_init(void)
 {
 	xtcp_hash_secret = get_random_u32();
 	xtcp_ehash = xtcp_alloc_table(XTCP_EHASH_BITS);
+	xtcp_twhash = xtcp_alloc_table(XTCP_EHASH_BITS);
 	xtcp_lhash = xtcp_alloc_table(XTCP_LHASH_BITS);
-	if (!xtcp_ehash || !xtcp_lhash) {
+	if (!xtcp_ehash || !xtcp_twhash || !xtcp_lhash) {
 		xtcp_hash_exit();
 		return -ENOMEM;
 	}
@@ -72,8 +74,10 @@ int xtcp_hash_init(void)
 void xtcp_hash_exit(void)
 {
 	kvfree(xtcp_ehash);
+	kvfree(xtcp_twhash);
 	kvfree(xtcp_lhash);
 	xtcp_ehash = NULL;
+	xtcp_twhash = NULL;
 	xtcp_lhash = NULL;
 }
 
@@ -99,7 +103,8 @@ static bool xtcp_match(const struct sock *sk, const struct net *net,
  * xtcp_ehash_insert() - add a connection to the connection table
  * @sk: socket with its 4-tuple set
  *
- * Return: 0, or -EADDRINUSE if the 4-tuple is already taken.
+ * Return: 0, or -EADDRINUSE if the 4-tuple is already taken, by a
+ * connection or by a TIME_WAIT minisock.
  */
 int xtcp_ehash_insert(struct sock *sk)
 {
@@ -108,6 +113,9 @@ int xtcp_ehash_insert(struct sock *sk)
 	struct xtcp_sock *other;
 	int err = 0;
 
+	if (xtcp_tw_exists(sock_net(sk), sk->sk_rcv_saddr, htons(sk->sk_num),
+			   sk->sk_daddr, sk->sk_dport))
+		return -EADDRINUSE;
 	spin_lock_bh(&b->lock);
 	hlist_for_each_entry(other, &b->chain, hnode) {
 		if (xtcp_match(&other->inet.sk, sock_net(sk), sk->sk_rcv_saddr,
@@ -233,6 +241,153 @@ struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
 	return best;
 }
 
+static bool xtcp_tw_match(const struct xtcp_tw *tw, const struct net *net,
+			  __be32 laddr, __be16 lport, __be32 raddr,
+			  __be16 rport)
+{
+	return tw->laddr == laddr && tw->raddr == raddr &&
+	       tw->lport == lport && tw->rport == rport &&
+	       net_eq(read_pnet(&tw->net), net);
+}
+
+/**
+ * xtcp_tw_hash_insert() - add a TIME_WAIT minisock to its table
+ * @tw: minisock with its 4-tuple set; the table takes over one reference
+ */
+void xtcp_tw_hash_insert(struct xtcp_tw *tw)
+{
+	struct xtcp_bucket *b;
+
+	b = &xtcp_twhash[xtcp_ehashfn(read_pnet(&tw->net), tw->laddr,
+				      tw->lport, tw->raddr, tw->rport)];
+	spin_lock_bh(&b->lock);
+	hlist_add_head_rcu(&tw->hnode, &b->chain);
+	tw->hashed = true;
+	tw->hbucket = b;
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_tw_unhash() - remove a TIME_WAIT minisock from its table
+ * @tw: minisock; the table's reference is dropped
+ */
+void xtcp_tw_unhash(struct xtcp_tw *tw)
+{
+	struct xtcp_bucket *b = tw->hbucket;
+	bool was_hashed;
+
+	spin_lock_bh(&b->lock);
+	was_hashed = tw->hashed;
+	if (was_hashed) {
+		hlist_del_init_rcu(&tw->hnode);
+		tw->hashed = false;
+	}
+	spin_unlock_bh(&b->lock);
+	if (was_hashed)
+		xtcp_tw_put(tw);
+}
+
+/**
+ * xtcp_lookup_tw() - find the TIME_WAIT minisock of a received segment
+ * @net: namespace
+ * @saddr: segment's source address (the peer)
+ * @sport: segment's source port
+ * @daddr: segment's destination address (local)
+ * @dport: segment's destination port
+ *
+ * Context: RCU read side.
+ * Return: the minisock with a reference held, or NULL.
+ */
+struct xtcp_tw *xtcp_lookup_tw(const struct net *net, __be32 saddr,
+			       __be16 sport, __be32 daddr, __be16 dport)
+{
+	struct xtcp_bucket *b;
+	struct xtcp_tw *tw;
+
+	b = &xtcp_twhash[xtcp_ehashfn(net, daddr, dport, saddr, sport)];
+	hlist_for_each_entry_rcu(tw, &b->chain, hnode) {
+		if (xtcp_tw_match(tw, net, daddr, dport, saddr, sport) &&
+		    refcount_inc_not_zero(&tw->refcnt))
+			return tw;
+	}
+	return NULL;
+}
+
+/**
+ * xtcp_tw_exists() - is a 4-tuple in TIME_WAIT?
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Return: true if a TIME_WAIT minisock holds the 4-tuple.
+ */
+bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
+		    __be32 raddr, __be16 rport)
+{
+	struct xtcp_tw *tw;
+
+	rcu_read_lock();
+	tw = xtcp_lookup_tw(net, raddr, rport, laddr, lport);
+	rcu_read_unlock();
+	if (!tw)
+		return false;
+	xtcp_tw_put(tw);
+	return true;
+}
+
+/**
+ * xtcp_walk_tw() - call @fn on every TIME_WAIT minisock of a namespace
+ * @net: namespace
+ * @fn: callback, called under RCU
+ * @w: its state
+ */
+void xtcp_walk_tw(const struct net *net,
+		  void (*fn)(struct xtcp_tw *tw, struct xtcp_walk *w),
+		  struct xtcp_walk *w)
+{
+	struct xtcp_tw *tw;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < 1U << XTCP_EHASH_BITS; i++) {
+		hlist_for_each_entry_rcu(tw, &xtcp_twhash[i].chain, hnode) {
+			if (net_eq(read_pnet(&tw->net), net))
+				fn(tw, w);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_tw_next() - a TIME_WAIT minisock of a namespace, for purging
+ * @net: namespace
+ * @pos: bucket to start at (0 the first time); updated
+ *
+ * Return: a minisock with a reference held, or NULL if no bucket from @pos
+ * on holds one.
+ */
+struct xtcp_tw *xtcp_tw_next(const struct net *net, unsigned int *pos)
+{
+	struct xtcp_tw *tw;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = *pos; i < 1U << XTCP_EHASH_BITS; i++) {
+		*pos = i;
+		hlist_for_each_entry_rcu(tw, &xtcp_twhash[i].chain, hnode) {
+			if (net_eq(read_pnet(&tw->net), net) &&
+			    refcount_inc_not_zero(&tw->refcnt)) {
+				rcu_read_unlock();
+				return tw;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
 static void xtcp_walk_table(struct xtcp_bucket *t, unsigned int bits,
 			    const struct net *net, struct xtcp_walk *w)
 {
@@ -287,6 +442,7 @@ int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port)
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
+	refcount_set(&p->refcnt, 1);
 	err = sock_create_kern(sock_net(sk), AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &p->sock);
 	if (err)
@@ -322,19 +478,60 @@ static void xtcp_port_release_work(struct work_struct *work)
 }
 
 /**
- * xtcp_port_release() - give back a socket's port reservation
- * @sk: socket; any context
+ * xtcp_port_get() - share a port reservation
+ * @p: reservation, or NULL
+ *
+ * A listener's children and every TIME_WAIT minisock hold the reservation
+ * of the socket they came from, so the port stays in use for Linux TCP and
+ * XTCP alike until the last of them goes.
+ *
+ * Return: @p.
+ */
+struct xtcp_port *xtcp_port_get(struct xtcp_port *p)
+{
+	if (p)
+		refcount_inc(&p->refcnt);
+	return p;
+}
+
+/**
+ * xtcp_port_put() - drop a reference to a port reservation
+ * @p: reservation, or NULL; any context
  *
  * The kernel socket is released from process context on xtcp_wq, which
- * module unload drains.
+ * namespace exit and module unload drain.
+ */
+void xtcp_port_put(struct xtcp_port *p)
+{
+	if (!p || !refcount_dec_and_test(&p->refcnt))
+		return;
+	INIT_WORK(&p->work, xtcp_port_release_work);
+	queue_work(xtcp_wq, &p->work);
+}
+
+/**
+ * xtcp_port_put_sync() - drop a reference, releasing the port at once
+ * @p: reservation, or NULL
+ *
+ * Context: process context, no spinlock held, so that a close() followed by
+ * a bind() of the same port in the same process succeeds.
+ */
+void xtcp_port_put_sync(struct xtcp_port *p)
+{
+	if (!p || !refcount_dec_and_test(&p->refcnt))
+		return;
+	sock_release(p->sock);
+	kfree(p);
+}
+
+/**
+ * xtcp_port_release() - give back a socket's port reservation
+ * @sk: socket; any context
  */
 void xtcp_port_release(struct sock *sk)
 {
 	struct xtcp_port *p = xtcp_sk(sk)->port;
 
-	if (!p)
-		return;
 	xtcp_sk(sk)->port = NULL;
-	INIT_WORK(&p->work, xtcp_port_release_work);
-	queue_work(xtcp_wq, &p->work);
+	xtcp_port_put(p);
 }

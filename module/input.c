@@ -30,6 +30,7 @@ void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 	cb->flags = tcp_flag_byte(th);
 	cb->consumed = 0;
 	cb->retrans = 0;
+	cb->tw_isn = 0;
 }
 
 static int xtcp_parse_skb_options(const struct sk_buff *skb,
@@ -108,6 +109,7 @@ static void xtcp_window_update(struct sock *sk, const struct xtcp_skb_cb *cb)
 		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack_seq;
+		xs->max_window = max(xs->max_window, xs->snd_wnd);
 	}
 }
 
@@ -190,6 +192,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 /* RFC 5961 3.2 and 4.2: answer a suspicious RST or SYN with an ACK. */
 static void xtcp_challenge_ack(struct sock *sk)
 {
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_CHALLENGEACK);
 	xtcp_send_ack(sk);
 }
 
@@ -226,7 +229,6 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ack = cb->ack_seq;
-	u32 max_wnd;
 
 	if (sk->sk_state == XTCP_SYN_RECV) {
 		if (!xtcp_seq_between(ack, xs->snd_una + 1, xs->snd_max)) {
@@ -246,6 +248,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 			}
 		}
 		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
+		xs->max_window = max(xs->max_window, xs->snd_wnd);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
 		xtcp_ack_advance(sk, ack);
@@ -258,15 +261,18 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 
-	if (xtcp_seq_gt(ack, xs->snd_max)) {
+	switch (xtcp_ack_action(ack, xs->snd_una, xs->snd_max,
+				max(xs->max_window, xs->snd_wnd))) {
+	case XTCP_DROP_ACK:
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACKDROPS);
 		xtcp_send_ack(sk);
 		return false;
-	}
-	/* RFC 5961 5.2: an ACK too far in the past is dropped */
-	max_wnd = max_t(u32, xs->snd_wnd, 65535U);
-	if (xtcp_seq_lt(ack, xs->snd_una - max_wnd)) {
+	case XTCP_CHALLENGE:
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACKDROPS);
 		xtcp_challenge_ack(sk);
 		return false;
+	default:
+		break;
 	}
 	if (xtcp_seq_gt(ack, xs->snd_una))
 		xtcp_ack_advance(sk, ack);
@@ -279,11 +285,11 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 			xtcp_transition(sk, XTCP_EV_RCV_ACK_FIN);
 			sk->sk_state_change(sk);
 			if (sock_flag(sk, SOCK_DEAD))
-				xtcp_start_tw(sk, XTCP_FIN_TIMEOUT_MS);
+				xtcp_start_fin_wait2(sk);
 			break;
 		case XTCP_CLOSING:
 			xtcp_transition(sk, XTCP_EV_RCV_ACK_FIN);
-			xtcp_start_tw(sk, 2000 * xtcp_pernet(sock_net(sk))->msl);
+			xtcp_time_wait(sk);
 			return false;
 		case XTCP_LAST_ACK:
 			xtcp_transition(sk, XTCP_EV_RCV_ACK_FIN);
@@ -294,25 +300,121 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
-/* Queue in-sequence payload for the reader.  Return: true if queued. */
-static bool xtcp_rcv_data(struct sock *sk, struct sk_buff *skb)
+/* Give an in-sequence segment to the reader; it starts at or before RCV.NXT. */
+static void xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb, u32 seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	XTCP_SKB_CB(skb)->consumed = xs->rcv_nxt - seq;
+	WRITE_ONCE(xs->rcv_nxt, seq + skb->len);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+}
+
+/*
+ * Move what the out-of-order queue now holds in sequence to the receive
+ * queue.  Return: true if a FIN the queue held is now in sequence.
+ */
+static bool xtcp_ofo_drain(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool fin = false;
+
+	while ((skb = skb_peek(&xs->ofo_queue))) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 end = cb->seq + skb->len;
+
+		if (xtcp_seq_gt(cb->seq, xs->rcv_nxt))
+			break;
+		__skb_unlink(skb, &xs->ofo_queue);
+		if (xtcp_seq_leq(end, xs->rcv_nxt)) {
+			/* wholly covered by what arrived since */
+			fin = (cb->flags & TCPHDR_FIN) && end == xs->rcv_nxt;
+			kfree_skb(skb);
+			continue;
+		}
+		fin = cb->flags & TCPHDR_FIN;
+		xtcp_queue_rcv(sk, skb, cb->seq);
+	}
+	return fin;
+}
+
+/*
+ * Hold a segment that arrived ahead of RCV.NXT, sorted by sequence number,
+ * within the receive buffer.  A segment the queue holds entirely already
+ * is dropped.  Return: true if queued.
+ */
+static bool xtcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 end = cb->seq + skb->len;
+	struct sk_buff *pos, *prev = NULL;
+
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf) ||
+	    skb_queue_len(&xs->ofo_queue) >= XTCP_OFO_MAX_SEGS) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
+		return false;
+	}
+	skb_queue_walk(&xs->ofo_queue, pos) {
+		struct xtcp_skb_cb *pcb = XTCP_SKB_CB(pos);
+
+		if (xtcp_seq_leq(pcb->seq, cb->seq) &&
+		    xtcp_seq_geq(pcb->seq + pos->len, end)) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
+			return false;	/* a duplicate */
+		}
+		if (xtcp_seq_gt(pcb->seq, cb->seq))
+			break;
+		prev = pos;
+	}
+	skb_dst_drop(skb);
+	skb_orphan(skb);
+	skb_set_owner_r(skb, sk);
+	if (prev)
+		__skb_queue_after(&xs->ofo_queue, prev, skb);
+	else
+		__skb_queue_head(&xs->ofo_queue, skb);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUE);
+	return true;
+}
+
+/*
+ * The seventh check: segment text.  In-sequence payload goes to the reader,
+ * with whatever the out-of-order queue then completes; payload ahead of
+ * RCV.NXT waits in the out-of-order queue.  Return: true if @skb was
+ * queued (either way); *fin is set when a FIN held back in the
+ * out-of-order queue is now in sequence.
+ */
+static bool xtcp_rcv_data(struct sock *sk, struct sk_buff *skb, bool *fin)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 seq = cb->seq + !!(cb->flags & TCPHDR_SYN);
 
-	if (!skb->len || xtcp_seq_gt(seq, xs->rcv_nxt))
+	if (!skb->len)
 		return false;
+	if (sk->sk_shutdown & RCV_SHUTDOWN) {
+		/* after SHUT_RD: acknowledged, then dropped */
+		if (xtcp_seq_leq(seq, xs->rcv_nxt) &&
+		    xtcp_seq_gt(seq + skb->len, xs->rcv_nxt))
+			WRITE_ONCE(xs->rcv_nxt, seq + skb->len);
+		return false;
+	}
+	if (xtcp_seq_gt(seq, xs->rcv_nxt)) {
+		cb->seq = seq;
+		cb->flags &= ~TCPHDR_SYN;
+		return xtcp_ofo_queue(sk, skb);
+	}
 	if (xtcp_seq_leq(seq + skb->len, xs->rcv_nxt))
 		return false;		/* all of it was had already */
-	cb->consumed = xs->rcv_nxt - seq;
-	xs->rcv_nxt = seq + skb->len;
-	if (sk->sk_shutdown & RCV_SHUTDOWN)
-		return false;		/* after SHUT_RD: acknowledged, dropped */
 	skb_dst_drop(skb);
 	skb_orphan(skb);
 	skb_set_owner_r(skb, sk);
-	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	xtcp_queue_rcv(sk, skb, seq);
+	if (!skb_queue_empty(&xs->ofo_queue))
+		*fin = xtcp_ofo_drain(sk);
 	sk->sk_data_ready(sk);
 	return true;
 }
@@ -332,9 +434,8 @@ static void xtcp_rcv_fin(struct sock *sk)
 		xtcp_transition(sk, XTCP_EV_RCV_FIN);
 		break;
 	case XTCP_FIN_WAIT2:
+		/* the caller ACKs the FIN and hands over to a minisock */
 		xtcp_transition(sk, XTCP_EV_RCV_FIN);
-		xtcp_stop_rtx(sk);
-		xtcp_start_tw(sk, 2000 * xtcp_pernet(sock_net(sk))->msl);
 		break;
 	default:
 		break;
@@ -353,43 +454,56 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 seg_len = cb->end_seq - cb->seq;
 	u32 rcv_wnd = xtcp_seq_gt(xs->rcv_adv, xs->rcv_nxt) ?
 		      xs->rcv_adv - xs->rcv_nxt : 0;
-	bool queued = false, need_ack = false;
+	bool queued = false, need_ack = false, ofo_fin = false;
+	u32 seg_len;
 
-	/* our SYN-ACK was lost and the peer repeats its SYN */
 	if (sk->sk_state == XTCP_SYN_RECV && (cb->flags & TCPHDR_SYN) &&
-	    !(cb->flags & TCPHDR_ACK) && cb->seq == xs->irs) {
+	    !(cb->flags & TCPHDR_RST) && cb->seq == xs->irs) {
 		struct sk_buff *syn = skb_peek(&sk->sk_write_queue);
 
-		if (syn)
-			xtcp_transmit_skb(sk, syn);
+		/* our SYN-ACK was lost and the peer repeats its SYN */
+		if (!(cb->flags & TCPHDR_ACK)) {
+			if (syn) {
+				XTCP_INC_STATS(sock_net(sk),
+					       XTCP_MIB_RETRANSSEGS);
+				xtcp_transmit_skb(sk, syn);
+			}
+			goto drop;
+		}
+		/*
+		 * Simultaneous open: the peer's SYN-ACK repeats the SYN our
+		 * SYN-ACK acknowledged.  Its ACK completes the handshake, as
+		 * in RFC 9293 figure 8 and as Linux does; the SYN is trimmed.
+		 */
+		if (!xs->listener) {
+			cb->seq++;
+			cb->flags &= ~TCPHDR_SYN;
+		}
+	}
+	seg_len = cb->end_seq - cb->seq;
+
+	/* second: RST (RFC 5961 3.2), before the first for its own rules */
+	if (cb->flags & TCPHDR_RST) {
+		switch (xtcp_rst_action(cb->seq, xs->rcv_nxt, rcv_wnd)) {
+		case XTCP_RESET:
+			xtcp_rcv_reset(sk);
+			break;
+		case XTCP_CHALLENGE:
+			xtcp_challenge_ack(sk);
+			break;
+		default:
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SEQDROPS);
+			break;
+		}
 		goto drop;
 	}
 
 	/* first: sequence number */
 	if (!xtcp_seq_acceptable(cb->seq, seg_len, xs->rcv_nxt, rcv_wnd)) {
-		if (!(cb->flags & TCPHDR_RST)) {
-			xtcp_send_ack(sk);
-			/* a retransmitted FIN restarts 2MSL (RFC 9293) */
-			if (sk->sk_state == XTCP_TIME_WAIT &&
-			    (cb->flags & TCPHDR_FIN))
-				xtcp_start_tw(sk, 2000 *
-					      xtcp_pernet(sock_net(sk))->msl);
-		}
-		goto drop;
-	}
-
-	/* second: RST (RFC 5961 3.2) */
-	if (cb->flags & TCPHDR_RST) {
-		if (cb->seq == xs->rcv_nxt) {
-			/* RFC 1337: TIME_WAIT is not assassinated */
-			if (sk->sk_state != XTCP_TIME_WAIT)
-				xtcp_rcv_reset(sk);
-		} else {
-			xtcp_challenge_ack(sk);
-		}
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SEQDROPS);
+		xtcp_send_ack(sk);
 		goto drop;
 	}
 
@@ -400,8 +514,10 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/* fifth: ACK */
-	if (!(cb->flags & TCPHDR_ACK))
+	if (!(cb->flags & TCPHDR_ACK)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACKDROPS);
 		goto drop;
+	}
 	if (!xtcp_rcv_ack(sk, skb))
 		goto drop;
 
@@ -412,25 +528,27 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	case XTCP_FIN_WAIT2:
 		if (skb->len) {
 			need_ack = true;
-			queued = xtcp_rcv_data(sk, skb);
+			queued = xtcp_rcv_data(sk, skb, &ofo_fin);
 		}
-		break;
-	case XTCP_TIME_WAIT:
-		need_ack = cb->flags & TCPHDR_FIN;
 		break;
 	default:
 		break;
 	}
 	/* eighth: FIN, only once everything before it has arrived */
-	if ((cb->flags & TCPHDR_FIN) && cb->end_seq - 1 == xs->rcv_nxt &&
-	    sk->sk_state != XTCP_TIME_WAIT && sk->sk_state != XTCP_CLOSE) {
-		xtcp_rcv_fin(sk);
+	if (((cb->flags & TCPHDR_FIN) && cb->end_seq - 1 == xs->rcv_nxt) ||
+	    ofo_fin) {
+		if (sk->sk_state != XTCP_CLOSE)
+			xtcp_rcv_fin(sk);
 		need_ack = true;
+	} else if (cb->flags & TCPHDR_FIN) {
+		need_ack = true;	/* a FIN ahead of a hole */
 	}
 
-	if (need_ack)
+	if (need_ack && sk->sk_state != XTCP_CLOSE)
 		xtcp_send_ack(sk);
-	if (sk->sk_state != XTCP_CLOSE)
+	if (sk->sk_state == XTCP_TIME_WAIT)
+		xtcp_time_wait(sk);
+	else if (sk->sk_state != XTCP_CLOSE)
 		xtcp_push(sk);
 drop:
 	if (!queued)

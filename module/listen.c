@@ -254,6 +254,8 @@ static struct sock *xtcp_create_child(struct sock *sk, struct sk_buff *skb,
 	cxs->user_mss = xs->user_mss;
 
 	child->sk_num = sk->sk_num;
+	/* the port stays reserved until the last child and TIME_WAIT go */
+	cxs->port = xtcp_port_get(xs->port);
 	cinet->inet_sport = th->dest;
 	cinet->inet_dport = th->source;
 	cinet->inet_daddr = iph->saddr;

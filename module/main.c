@@ -19,11 +19,15 @@ MODULE_PARM_DESC(trace_states, "Log every state change with seq/ack numbers");
 
 static int __net_init xtcp_net_init(struct net *net)
 {
+	struct xtcp_net *xn = xtcp_pernet(net);
 	int err;
 
+	xn->mib = alloc_percpu(struct xtcp_mib);
+	if (!xn->mib)
+		return -ENOMEM;
 	err = xtcp_sysctl_init(net);
 	if (err)
-		return err;
+		goto mib;
 	err = xtcp_proc_init(net);
 	if (err)
 		goto sysctl;
@@ -35,16 +39,22 @@ proc:
 	xtcp_proc_exit(net);
 sysctl:
 	xtcp_sysctl_exit(net);
+mib:
+	free_percpu(xn->mib);
 	return err;
 }
 
 static void __net_exit xtcp_net_exit(struct net *net)
 {
 	xtcp_nf_unregister(net);
+	/* no segment is in the receive path any more */
+	synchronize_net();
+	xtcp_tw_purge(net);
 	xtcp_proc_exit(net);
 	xtcp_sysctl_exit(net);
 	/* kernel TCP sockets reserving ports must go before TCP's own exit */
 	flush_workqueue(xtcp_wq);
+	free_percpu(xtcp_pernet(net)->mib);
 }
 
 static struct pernet_operations xtcp_net_ops = {

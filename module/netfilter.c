@@ -26,12 +26,43 @@ static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 	bh_unlock_sock(sk);
 }
 
+/*
+ * Validate a claimed segment: full header, checksum.  Leaves skb->data at
+ * the payload and the cb filled.  Return: false if it must be dropped.
+ */
+static bool xtcp_nf_validate(struct net *net, struct sk_buff *skb,
+			     unsigned int ihl)
+{
+	const struct tcphdr *th = (const struct tcphdr *)(skb->data + ihl);
+	unsigned int thlen = th->doff * 4;
+
+	if (thlen < sizeof(struct tcphdr) || !pskb_may_pull(skb, ihl + thlen)) {
+		XTCP_INC_STATS(net, XTCP_MIB_INERRS);
+		return false;
+	}
+	skb_set_transport_header(skb, ihl);
+	__skb_pull(skb, ihl);
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))) {
+		XTCP_INC_STATS(net, XTCP_MIB_INCSUMERRORS);
+		XTCP_INC_STATS(net, XTCP_MIB_INERRS);
+		return false;
+	}
+	th = tcp_hdr(skb);
+	__skb_pull(skb, thlen);
+	xtcp_fill_cb(skb, th);
+	nf_reset_ct(skb);
+	XTCP_ADD_STATS(net, XTCP_MIB_INSEGS, skb_shinfo(skb)->gso_segs ? : 1);
+	return true;
+}
+
 static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int ihl = iph->ihl * 4, thlen;
+	unsigned int ihl = iph->ihl * 4;
 	const struct tcphdr *th;
+	struct xtcp_tw *tw = NULL;
 	struct sock *sk;
 
 	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
@@ -44,29 +75,32 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 	sk = xtcp_lookup_established(state->net, iph->saddr, th->source,
 				     iph->daddr, th->dest);
 	if (!sk)
+		tw = xtcp_lookup_tw(state->net, iph->saddr, th->source,
+				    iph->daddr, th->dest);
+	if (!sk && !tw)
 		sk = xtcp_lookup_listener(state->net, iph->daddr, th->dest);
-	if (!sk)
+	if (!sk && !tw)
 		return NF_ACCEPT;
 
 	/* from here on the segment is ours: a bad one is dropped */
-	thlen = th->doff * 4;
-	if (thlen < sizeof(struct tcphdr) || !pskb_may_pull(skb, ihl + thlen))
+	if (!xtcp_nf_validate(state->net, skb, ihl))
 		goto drop;
-	skb_set_transport_header(skb, ihl);
-	__skb_pull(skb, ihl);
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
-	    (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb)))
-		goto drop;
-	th = tcp_hdr(skb);
-	__skb_pull(skb, thlen);
-	xtcp_fill_cb(skb, th);
-	nf_reset_ct(skb);
-
+	if (tw) {
+		sk = xtcp_tw_rcv(tw, skb);
+		xtcp_tw_put(tw);
+		if (!sk) {
+			consume_skb(skb);
+			return NF_STOLEN;
+		}
+	}
 	xtcp_deliver(sk, skb);
 	sock_put(sk);
 	return NF_STOLEN;
 drop:
-	sock_put(sk);
+	if (tw)
+		xtcp_tw_put(tw);
+	else
+		sock_put(sk);
 	return NF_DROP;
 }
 

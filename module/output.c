@@ -220,6 +220,10 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 		skb_shinfo(skb)->gso_segs = 1;
 	}
 
+	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS,
+		       skb_shinfo(skb)->gso_segs);
+	if (flags & TCPHDR_RST)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 	skb_set_owner_w(skb, sk);
 	skb->priority = sk->sk_priority;
@@ -317,8 +321,10 @@ void xtcp_push(struct sock *sk)
 		if (xtcp_transmit_skb(sk, skb) == -ENOBUFS)
 			break;
 		sent = true;
-		if (xtcp_seq_leq(cb->end_seq, xs->snd_max))
+		if (xtcp_seq_leq(cb->end_seq, xs->snd_max)) {
 			cb->retrans++;
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+		}
 		if (xtcp_seq_gt(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
 		if (xtcp_seq_gt(xs->snd_nxt, xs->snd_max))
@@ -376,6 +382,90 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 }
 
 /**
+ * struct xtcp_raw - a segment sent without a socket
+ * @saddr: source address
+ * @daddr: destination address
+ * @sport: source port
+ * @dport: destination port
+ * @seq: sequence number
+ * @ack: acknowledgment number, used with TCPHDR_ACK
+ * @flags: TCPHDR_*
+ * @window: window field
+ * @oif: output device, or 0
+ * @tos: IP TOS
+ * @mark: skb mark
+ */
+struct xtcp_raw {
+	__be32	saddr;
+	__be32	daddr;
+	__be16	sport;
+	__be16	dport;
+	u32	seq;
+	u32	ack;
+	u8	flags;
+	u16	window;
+	int	oif;
+	u8	tos;
+	u32	mark;
+};
+
+/* Build and send a bare segment (RST or ACK) for no socket or a minisock. */
+static void xtcp_send_raw(struct net *net, const struct xtcp_raw *r)
+{
+	struct sk_buff *nskb;
+	struct tcphdr *nth;
+	struct iphdr *niph;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, r->daddr, r->saddr,
+				   r->dport, r->sport, IPPROTO_TCP,
+				   RT_TOS(r->tos), r->oif);
+	if (IS_ERR(rt))
+		return;
+	nskb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!nskb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(nskb, XTCP_MAX_HEADER);
+	nth = skb_push(nskb, sizeof(*nth));
+	skb_reset_transport_header(nskb);
+	memset(nth, 0, sizeof(*nth));
+	nth->source = r->sport;
+	nth->dest = r->dport;
+	nth->doff = sizeof(*nth) >> 2;
+	nth->seq = htonl(r->seq);
+	if (r->flags & TCPHDR_ACK)
+		nth->ack_seq = htonl(r->ack);
+	tcp_flag_byte(nth) = r->flags;
+	nth->window = htons(r->window);
+	nth->check = tcp_v4_check(sizeof(*nth), fl4.saddr, fl4.daddr,
+				  csum_partial(nth, sizeof(*nth), 0));
+
+	niph = skb_push(nskb, sizeof(*niph));
+	skb_reset_network_header(nskb);
+	niph->version = 4;
+	niph->ihl = sizeof(*niph) >> 2;
+	niph->tos = r->tos;
+	niph->tot_len = htons(nskb->len);
+	niph->frag_off = htons(IP_DF);
+	niph->ttl = ip4_dst_hoplimit(&rt->dst);
+	niph->protocol = IPPROTO_TCP;
+	niph->saddr = fl4.saddr;
+	niph->daddr = fl4.daddr;
+	ip_select_ident(net, nskb, NULL);
+	ip_send_check(niph);
+	nskb->protocol = htons(ETH_P_IP);
+	nskb->mark = r->mark;
+	skb_dst_set(nskb, &rt->dst);
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	if (r->flags & TCPHDR_RST)
+		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+	ip_local_out(net, NULL, nskb);
+}
+
+/**
  * xtcp_send_reset_reply() - answer a segment with RST (RFC 9293 3.10.7.1)
  * @net: namespace the segment arrived in
  * @skb: the segment, with its XTCP cb filled; not consumed
@@ -388,54 +478,47 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
-	struct sk_buff *nskb;
-	struct tcphdr *nth;
-	struct iphdr *niph;
-	struct flowi4 fl4;
-	struct rtable *rt;
+	struct xtcp_raw r = {
+		.saddr = iph->daddr,
+		.daddr = iph->saddr,
+		.sport = th->dest,
+		.dport = th->source,
+		.mark = skb->mark,
+	};
 
 	if (th->rst)
 		return;
-	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
-				   th->source, th->dest, IPPROTO_TCP, 0, 0);
-	if (IS_ERR(rt))
-		return;
-	nskb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
-	if (!nskb) {
-		ip_rt_put(rt);
-		return;
-	}
-	skb_reserve(nskb, XTCP_MAX_HEADER);
-	nth = skb_push(nskb, sizeof(*nth));
-	skb_reset_transport_header(nskb);
-	memset(nth, 0, sizeof(*nth));
-	nth->source = th->dest;
-	nth->dest = th->source;
-	nth->doff = sizeof(*nth) >> 2;
-	nth->rst = 1;
 	if (th->ack) {
-		nth->seq = htonl(cb->ack_seq);
+		r.seq = cb->ack_seq;
+		r.flags = TCPHDR_RST;
 	} else {
-		nth->ack = 1;
-		nth->ack_seq = htonl(cb->end_seq);
+		r.ack = cb->end_seq;
+		r.flags = TCPHDR_RST | TCPHDR_ACK;
 	}
-	nth->check = tcp_v4_check(sizeof(*nth), iph->daddr, iph->saddr,
-				  csum_partial(nth, sizeof(*nth), 0));
+	xtcp_send_raw(net, &r);
+}
 
-	niph = skb_push(nskb, sizeof(*niph));
-	skb_reset_network_header(nskb);
-	niph->version = 4;
-	niph->ihl = sizeof(*niph) >> 2;
-	niph->tos = 0;
-	niph->tot_len = htons(nskb->len);
-	niph->frag_off = htons(IP_DF);
-	niph->ttl = ip4_dst_hoplimit(&rt->dst);
-	niph->protocol = IPPROTO_TCP;
-	niph->saddr = fl4.saddr;
-	niph->daddr = fl4.daddr;
-	ip_select_ident(net, nskb, NULL);
-	ip_send_check(niph);
-	nskb->protocol = htons(ETH_P_IP);
-	skb_dst_set(nskb, &rt->dst);
-	ip_local_out(net, NULL, nskb);
+/**
+ * xtcp_send_tw_ack() - ACK from a TIME_WAIT minisock
+ * @tw: minisock
+ *
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> with the last window.
+ */
+void xtcp_send_tw_ack(struct xtcp_tw *tw)
+{
+	struct xtcp_raw r = {
+		.saddr = tw->laddr,
+		.daddr = tw->raddr,
+		.sport = tw->lport,
+		.dport = tw->rport,
+		.seq = tw->snd_nxt,
+		.ack = tw->rcv_nxt,
+		.flags = TCPHDR_ACK,
+		.window = tw->rcv_wnd,
+		.oif = tw->bound_dev_if,
+		.tos = tw->tos,
+		.mark = tw->mark,
+	};
+
+	xtcp_send_raw(read_pnet(&tw->net), &r);
 }

@@ -128,6 +128,57 @@ bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd)
 
 XTCP_EXPORT_FOR_TEST(xtcp_seq_acceptable);
 
+/**
+ * xtcp_rst_action() - the RST check in a synchronized state (RFC 5961 3.2)
+ * @seq: SEG.SEQ of the RST
+ * @rcv_nxt: RCV.NXT
+ * @rcv_wnd: RCV.WND
+ *
+ * Only a RST at exactly RCV.NXT resets the connection.  One elsewhere in
+ * the window may be a blind attack: it draws a challenge ACK, which a real
+ * peer answers with a RST at the right number.  One outside the window is
+ * dropped without an answer (RFC 9293 3.10.7.4, first check).
+ *
+ * Return: XTCP_RESET, XTCP_CHALLENGE or XTCP_DROP.
+ */
+enum xtcp_verdict xtcp_rst_action(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
+{
+	if (seq == rcv_nxt)
+		return XTCP_RESET;
+	if (seq - rcv_nxt < rcv_wnd)
+		return XTCP_CHALLENGE;
+	return XTCP_DROP;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_rst_action);
+
+/**
+ * xtcp_ack_action() - ACK validation in a synchronized state
+ * @ack: SEG.ACK
+ * @snd_una: SND.UNA
+ * @snd_max: the highest sequence number sent (SND.NXT)
+ * @max_wnd: the largest window the peer offered (MAX.SND.WND)
+ *
+ * RFC 9293 3.10.7.4 fifth check: an ACK of something not yet sent draws an
+ * ACK and is dropped.  RFC 5961 5.2: an ACK below SND.UNA - MAX.SND.WND is
+ * too old to be real (a blind data injection would carry one) and is
+ * dropped with a challenge ACK.  Anything else goes on: a duplicate ACK,
+ * or one acknowledging new data.
+ *
+ * Return: XTCP_ACCEPT, XTCP_DROP_ACK or XTCP_CHALLENGE.
+ */
+enum xtcp_verdict xtcp_ack_action(u32 ack, u32 snd_una, u32 snd_max,
+				  u32 max_wnd)
+{
+	if (xtcp_seq_gt(ack, snd_max))
+		return XTCP_DROP_ACK;
+	if (xtcp_seq_lt(ack, snd_una - max_wnd))
+		return XTCP_CHALLENGE;
+	return XTCP_ACCEPT;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_ack_action);
+
 static siphash_key_t xtcp_isn_key __read_mostly;
 
 void xtcp_isn_init(void)

@@ -45,12 +45,85 @@ static void xtcp_proc_sock(struct sock *sk, struct xtcp_walk *w)
 		   xs->rto_ms * HZ / 1000, 0, 0, 10, -1);
 }
 
+/* A TIME_WAIT minisock, as Linux prints its own (timer 3, no inode). */
+static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_walk *w)
+{
+	long when = hrtimer_get_remaining(&tw->timer);
+
+	seq_printf(w->seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK\n",
+		   w->n++, tw->laddr, ntohs(tw->lport), tw->raddr,
+		   ntohs(tw->rport), XTCP_TIME_WAIT, 0, 0, 3,
+		   nsecs_to_jiffies(max(when, 0L)), 0, 0, 0, 0,
+		   refcount_read(&tw->refcnt), tw);
+}
+
 static int xtcp_proc_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_walk w = { .fn = xtcp_proc_sock, .seq = seq };
+	struct net *net = seq_file_single_net(seq);
 
 	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
-	xtcp_walk_socks(seq_file_single_net(seq), &w);
+	xtcp_walk_socks(net, &w);
+	xtcp_walk_tw(net, xtcp_proc_tw, &w);
+	return 0;
+}
+
+static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
+	[XTCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
+	[XTCP_MIB_PASSIVEOPENS]		= "PassiveOpens",
+	[XTCP_MIB_ATTEMPTFAILS]		= "AttemptFails",
+	[XTCP_MIB_ESTABRESETS]		= "EstabResets",
+	[XTCP_MIB_CURRESTAB]		= "CurrEstab",
+	[XTCP_MIB_INSEGS]		= "InSegs",
+	[XTCP_MIB_OUTSEGS]		= "OutSegs",
+	[XTCP_MIB_RETRANSSEGS]		= "RetransSegs",
+	[XTCP_MIB_INERRS]		= "InErrs",
+	[XTCP_MIB_OUTRSTS]		= "OutRsts",
+	[XTCP_MIB_INCSUMERRORS]		= "InCsumErrors",
+	[XTCP_MIB_TW]			= "TW",
+	[XTCP_MIB_TWREUSED]		= "TWReused",
+	[XTCP_MIB_TWOVERFLOW]		= "TCPTimeWaitOverflow",
+	[XTCP_MIB_TWRSTIGNORED]		= "TWRstIgnored",
+	[XTCP_MIB_CHALLENGEACK]		= "TCPChallengeACK",
+	[XTCP_MIB_OFOQUEUE]		= "TCPOFOQueue",
+	[XTCP_MIB_OFODROP]		= "TCPOFODrop",
+	[XTCP_MIB_ABORTONCLOSE]		= "TCPAbortOnClose",
+	[XTCP_MIB_ABORTONLINGER]	= "TCPAbortOnLinger",
+	[XTCP_MIB_ABORTONTIMEOUT]	= "TCPAbortOnTimeout",
+	[XTCP_MIB_SEQDROPS]		= "SeqDrops",
+	[XTCP_MIB_ACKDROPS]		= "AckDrops",
+	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
+};
+
+/* One group as /proc/net/snmp prints it: a line of names, one of values. */
+static void xtcp_snmp_group(struct seq_file *seq, const char *group,
+			    const long *v, int from, int to)
+{
+	int i;
+
+	seq_printf(seq, "%s:", group);
+	for (i = from; i < to; i++)
+		seq_printf(seq, " %s", xtcp_mib_names[i]);
+	seq_printf(seq, "\n%s:", group);
+	for (i = from; i < to; i++)
+		seq_printf(seq, " %ld", v[i]);
+	seq_putc(seq, '\n');
+}
+
+static int xtcp_snmp_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_mib __percpu *mib =
+		xtcp_pernet(seq_file_single_net(seq))->mib;
+	long sum[XTCP_MIB_MAX] = { };
+	int cpu, i;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < XTCP_MIB_MAX; i++)
+			sum[i] += (long)per_cpu_ptr(mib, cpu)->mibs[i];
+	xtcp_snmp_group(seq, "Tcp", sum, 0, XTCP_MIB_TCP_MAX);
+	xtcp_snmp_group(seq, "TcpExt", sum, XTCP_MIB_TCP_MAX, XTCP_MIB_MAX);
 	return 0;
 }
 
@@ -59,10 +132,16 @@ int xtcp_proc_init(struct net *net)
 	if (!proc_create_net_single("xtcp", 0444, net->proc_net,
 				    xtcp_proc_show, NULL))
 		return -ENOMEM;
+	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
+				    xtcp_snmp_show, NULL)) {
+		remove_proc_entry("xtcp", net->proc_net);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void xtcp_proc_exit(struct net *net)
 {
+	remove_proc_entry("xtcp_snmp", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

@@ -33,6 +33,7 @@ void xtcp_done(struct sock *sk)
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		xtcp_free_tx_skb(sk, skb);
 	xs->send_head = NULL;
+	__skb_queue_purge(&xs->ofo_queue);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (xs->listener)
 		xtcp_child_unlink(sk);
@@ -46,6 +47,7 @@ static void xtcp_destruct(struct sock *sk)
 
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		xtcp_free_tx_skb(sk, skb);
+	__skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
 	xtcp_port_release(sk);
 	WARN_ON_ONCE(xtcp_sk(sk)->hashed);
 	/* queues, accounting checks, route and IP options */
@@ -83,6 +85,7 @@ void xtcp_init_sock_common(struct sock *sk)
 	INIT_LIST_HEAD(&xs->accept_node);
 	INIT_LIST_HEAD(&xs->syn_queue);
 	INIT_LIST_HEAD(&xs->accept_queue);
+	__skb_queue_head_init(&xs->ofo_queue);
 	spin_lock_init(&xs->accept_lock);
 	xtcp_init_timers(sk);
 	xs->rto_ms = XTCP_INIT_RTO_MS;
@@ -478,8 +481,20 @@ out:
 	return err;
 }
 
+/**
+ * xtcp_close() - the user closed the socket
+ * @sk: socket
+ * @timeout: SO_LINGER time to wait for the FIN to be acknowledged, or 0
+ *
+ * With unread data, or SO_LINGER {1, 0}, the connection is aborted with a
+ * RST (RFC 2525 2.17).  Otherwise a FIN follows any queued data and the
+ * orphaned socket finishes the exchange on its own; with a linger time the
+ * caller first waits, up to @timeout, for the FIN to be acknowledged.
+ */
 static void xtcp_close(struct sock *sk, long timeout)
 {
+	struct net *net = sock_net(sk);
+
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	switch (sk->sk_state) {
@@ -496,8 +511,10 @@ static void xtcp_close(struct sock *sk, long timeout)
 		if (xtcp_inq(sk) ||
 		    (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
 			/* RFC 2525 2.17: unread data is lost, so say so */
-			if (sk->sk_state != XTCP_TIME_WAIT)
-				xtcp_send_active_reset(sk, sk->sk_allocation);
+			XTCP_INC_STATS(net, xtcp_inq(sk) ?
+				       XTCP_MIB_ABORTONCLOSE :
+				       XTCP_MIB_ABORTONLINGER);
+			xtcp_send_active_reset(sk, sk->sk_allocation);
 			xtcp_transition(sk, XTCP_EV_ABORT);
 			xtcp_done(sk);
 		} else if ((1 << sk->sk_state) & (TCPF_SYN_RECV |
@@ -507,15 +524,17 @@ static void xtcp_close(struct sock *sk, long timeout)
 		}
 		break;
 	}
+	if (timeout)
+		sk_stream_wait_close(sk, timeout);
+	/* an orphan in FIN_WAIT_2 waits at most net.xtcp.fin_timeout */
+	if (sk->sk_state == XTCP_FIN_WAIT2)
+		xtcp_start_fin_wait2(sk);
 	/* the port stays reserved while the connection lives on */
 	if (sk->sk_state == XTCP_CLOSE) {
 		struct xtcp_port *p = xtcp_sk(sk)->port;
 
 		xtcp_sk(sk)->port = NULL;
-		if (p) {
-			sock_release(p->sock);
-			kfree(p);
-		}
+		xtcp_port_put_sync(p);
 	}
 	sock_orphan(sk);
 	release_sock(sk);
@@ -525,10 +544,14 @@ static void xtcp_close(struct sock *sk, long timeout)
 static int xtcp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	long timeout = 0;
 
 	if (!sk)
 		return 0;
-	xtcp_close(sk, 0);
+	/* SO_LINGER with a time: close() waits, unless the process exits */
+	if (sock_flag(sk, SOCK_LINGER) && !(current->flags & PF_EXITING))
+		timeout = sk->sk_lingertime;
+	xtcp_close(sk, timeout);
 	sock->sk = NULL;
 	return 0;
 }

@@ -125,17 +125,34 @@ XTCP_EXPORT_FOR_TEST(xtcp_state_name);
  * @sk: socket, locked
  * @state: new state
  *
- * Logs the change with the sequence variables when the module parameter
- * trace_states is set (used by "make demo").
+ * Counts opens, failed attempts, resets and current connections as Linux's
+ * tcp_set_state() does, and logs the change with the sequence variables
+ * when the module parameter trace_states is set (used by "make demo").
  */
 void xtcp_set_state(struct sock *sk, int state)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
 	int old = sk->sk_state;
 
 	if (old == state)
 		return;
 	inet_sk_set_state(sk, state);
+	if (state == XTCP_SYN_SENT)
+		XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
+	if (state == XTCP_ESTABLISHED) {
+		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
+		if (xs->listener)
+			XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
+	}
+	if (old == XTCP_ESTABLISHED)
+		XTCP_DEC_STATS(net, XTCP_MIB_CURRESTAB);
+	if (state == XTCP_CLOSE) {
+		if (old == XTCP_SYN_SENT || old == XTCP_SYN_RECV)
+			XTCP_INC_STATS(net, XTCP_MIB_ATTEMPTFAILS);
+		if (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT)
+			XTCP_INC_STATS(net, XTCP_MIB_ESTABRESETS);
+	}
 	if (xtcp_trace_states)
 		pr_info("%pI4:%u -> %pI4:%u %s -> %s snd_una=%u snd_nxt=%u rcv_nxt=%u\n",
 			&sk->sk_rcv_saddr, sk->sk_num, &sk->sk_daddr,

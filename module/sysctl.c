@@ -9,6 +9,8 @@
 
 static int xtcp_msl_min = 1;
 static int xtcp_msl_max = 600;
+static int xtcp_fin_timeout_min = 1;
+static int xtcp_fin_timeout_max = 600;
 
 static struct ctl_table xtcp_sysctl_template[] = {
 	{
@@ -18,6 +20,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &xtcp_msl_min,
 		.extra2		= &xtcp_msl_max,
+	},
+	{
+		.procname	= "fin_timeout",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_fin_timeout_min,
+		.extra2		= &xtcp_fin_timeout_max,
 	},
 	{ }
 };
@@ -34,11 +44,13 @@ int xtcp_sysctl_init(struct net *net)
 	struct ctl_table *t;
 
 	xn->msl = XTCP_DEFAULT_MSL;
+	xn->fin_timeout = XTCP_DEFAULT_FIN_TIMEOUT;
 	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 		    GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	t[0].data = &xn->msl;
+	t[1].data = &xn->fin_timeout;
 	xn->sysctl_hdr = xtcp_register_net_sysctl(net, "net/xtcp", t,
 						  ARRAY_SIZE(xtcp_sysctl_template) - 1);
 	if (!xn->sysctl_hdr) {

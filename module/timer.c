@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Timers: retransmission (with exponential backoff, giving up after a
- * number of tries) and the TIME_WAIT / orphaned FIN_WAIT_2 timer.  Both are
- * hrtimers running in softirq context (HRTIMER_MODE_REL_SOFT).
+ * Timers of full sockets: retransmission (with exponential backoff, giving
+ * up after a number of tries) and the orphaned FIN_WAIT_2 timer.  Both are
+ * hrtimers running in softirq context (HRTIMER_MODE_REL_SOFT).  TIME_WAIT
+ * has its own timer in its minisock (module/timewait.c).
  *
  * An armed timer holds a reference on its socket.  A callback that finds
  * the socket owned by a user sets a XTCP_*_DEFERRED bit (keeping a
@@ -56,13 +57,18 @@ void xtcp_stop_rtx(struct sock *sk)
 }
 
 /**
- * xtcp_start_tw() - start (or restart) the TIME_WAIT or FIN_WAIT_2 timer
- * @sk: socket, locked
- * @ms: milliseconds until the socket closes
+ * xtcp_start_fin_wait2() - start the timer of an orphan in FIN_WAIT_2
+ * @sk: socket, locked, closed by its user
+ *
+ * A peer that never sends its FIN cannot keep an orphan forever: after
+ * net.xtcp.fin_timeout seconds it is closed, as Linux's tcp_fin_timeout.
  */
-void xtcp_start_tw(struct sock *sk, u32 ms)
+void xtcp_start_fin_wait2(struct sock *sk)
 {
-	xtcp_timer_reset(sk, &xtcp_sk(sk)->tw_timer, (u64)ms * NSEC_PER_MSEC);
+	u64 ns = (u64)READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout) *
+		 NSEC_PER_SEC;
+
+	xtcp_timer_reset(sk, &xtcp_sk(sk)->tw_timer, ns);
 }
 
 /**
@@ -115,6 +121,7 @@ void xtcp_retransmit_timer(struct sock *sk)
 	    sk->sk_state == XTCP_TIME_WAIT)
 		return;
 	if (xs->retries >= xtcp_max_retries(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
 		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 		if (sk->sk_state != XTCP_SYN_SENT &&
 		    sk->sk_state != XTCP_SYN_RECV)
@@ -137,10 +144,10 @@ void xtcp_retransmit_timer(struct sock *sk)
 	xtcp_rearm_rtx(sk);
 }
 
-/* TIME_WAIT ended, or an orphan waited too long in FIN_WAIT_2. */
+/* An orphan waited too long in FIN_WAIT_2. */
 static void xtcp_tw_timeout(struct sock *sk)
 {
-	if (sk->sk_state != XTCP_TIME_WAIT && sk->sk_state != XTCP_FIN_WAIT2)
+	if (sk->sk_state != XTCP_FIN_WAIT2)
 		return;
 	xtcp_transition(sk, XTCP_EV_TIMEOUT);
 	xtcp_done(sk);

@@ -37,7 +37,8 @@ struct seq_file;
 #define XTCP_SYN_RETRIES	6
 #define XTCP_SYNACK_RETRIES	5
 #define XTCP_DATA_RETRIES	15
-#define XTCP_FIN_TIMEOUT_MS	60000	/* orphaned FIN_WAIT_2 */
+#define XTCP_DEFAULT_FIN_TIMEOUT 60	/* seconds in orphaned FIN_WAIT_2 */
+#define XTCP_OFO_MAX_SEGS	1024	/* out-of-order queue, also rcvbuf */
 #define XTCP_DEFAULT_MSL	30	/* seconds; TIME_WAIT lasts 2 * MSL */
 
 /* Parsed TCP options of one segment. */
@@ -65,6 +66,7 @@ struct xtcp_skb_cb {
 	u16	window;		/* receive: raw SEG.WND */
 	u8	flags;		/* TCPHDR_* */
 	u8	retrans;	/* transmit: times retransmitted */
+	u32	tw_isn;		/* receive: ISN for a SYN reusing TIME_WAIT */
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
@@ -94,6 +96,7 @@ enum {
 /**
  * struct xtcp_port - reservation of a local port in Linux TCP's bind table
  * @sock: kernel TCP socket bound to the same address and port
+ * @refcnt: the owning socket, its children and TIME_WAIT minisocks
  * @work: releases @sock from process context
  *
  * XTCP and Linux TCP share the port space: a port bound by one is in use for
@@ -102,6 +105,7 @@ enum {
  */
 struct xtcp_port {
 	struct socket		*sock;
+	refcount_t		refcnt;
 	struct work_struct	work;
 };
 
@@ -135,7 +139,9 @@ struct xtcp_port {
  * @closing: listener is closing; it owns its children's queue entries
  * @send_head: first skb of the write queue not yet sent
  * @rtx_timer: retransmission timer
- * @tw_timer: TIME_WAIT (2MSL) and orphaned FIN_WAIT_2 timer
+ * @tw_timer: orphaned FIN_WAIT_2 timer
+ * @ofo_queue: segments received ahead of RCV.NXT, sorted by sequence
+ * @max_window: largest send window the peer offered (MAX.SND.WND)
  * @rto_ms: current retransmission timeout
  * @retries: consecutive retransmissions of the oldest segment
  * @deferred: XTCP_*_DEFERRED bits
@@ -182,6 +188,8 @@ struct xtcp_sock {
 
 	struct hrtimer		rtx_timer;
 	struct hrtimer		tw_timer;
+	struct sk_buff_head	ofo_queue;
+	u32			max_window;
 	u32			rto_ms;
 	u8			retries;
 	unsigned long		deferred;
@@ -200,14 +208,123 @@ struct xtcp_sock {
 	struct xtcp_port	*port;
 };
 
+/**
+ * struct xtcp_tw - a connection in TIME_WAIT (a minisock)
+ * @hnode: entry in the TIME_WAIT table
+ * @hashed: @hnode is in the table
+ * @hbucket: the table bucket @hnode is in
+ * @refcnt: one for the table, one for the armed timer, one per lookup
+ * @net: namespace
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @bound_dev_if: device the connection was bound to
+ * @mark: skb mark of its segments
+ * @tos: IP TOS of its segments
+ * @snd_nxt: sequence number after our FIN
+ * @rcv_nxt: sequence number after the peer's FIN
+ * @rcv_wnd: window field of our ACKs
+ * @lock: serialises timer restarts against removal
+ * @timer: the 2MSL timer
+ * @port: the port reservation of the socket it replaced
+ * @rcu: frees it after a grace period
+ *
+ * When a connection enters TIME_WAIT the full socket is done: this small
+ * structure (about a quarter of a full socket) takes its place in the
+ * lookup path, re-ACKs a retransmitted FIN, ignores RST (RFC 1337), lets a
+ * new SYN reuse the 4-tuple, and keeps the port in use until 2MSL pass.
+ */
+struct xtcp_tw {
+	struct hlist_node	hnode;
+	bool			hashed;
+	void			*hbucket;
+	refcount_t		refcnt;
+	possible_net_t		net;
+	__be32			laddr;
+	__be32			raddr;
+	__be16			lport;
+	__be16			rport;
+	int			bound_dev_if;
+	u32			mark;
+	u8			tos;
+	u32			snd_nxt;
+	u32			rcv_nxt;
+	u16			rcv_wnd;
+	spinlock_t		lock;	/* see the kernel-doc above */
+	struct hrtimer		timer;
+	struct xtcp_port	*port;
+	struct rcu_head		rcu;
+};
+
+/* What a TIME_WAIT minisock does with a segment (xtcp_tw_action()). */
+enum xtcp_tw_verdict {
+	XTCP_TW_DROP,		/* drop silently */
+	XTCP_TW_ACK,		/* answer with an ACK */
+	XTCP_TW_ACK_RESTART,	/* a retransmitted FIN: ACK, restart 2MSL */
+	XTCP_TW_SYN,		/* a new SYN may reuse the 4-tuple */
+};
+
+/* What an RST, SYN or ACK does in a synchronized state (RFC 5961). */
+enum xtcp_verdict {
+	XTCP_ACCEPT,		/* go on processing the segment */
+	XTCP_RESET,		/* RST: reset the connection */
+	XTCP_CHALLENGE,		/* drop, answer with a challenge ACK */
+	XTCP_DROP_ACK,		/* drop, answer with an ACK */
+	XTCP_DROP,		/* drop silently */
+};
+
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
 }
 
+/*
+ * MIB counters, per namespace and per CPU (so counting costs one
+ * this_cpu_inc on the hot path).  Names in /proc/net/xtcp_snmp are Linux's
+ * where the meaning is the same (module/proc.c).
+ */
+enum xtcp_mib_field {
+	/* Tcp: */
+	XTCP_MIB_ACTIVEOPENS,
+	XTCP_MIB_PASSIVEOPENS,
+	XTCP_MIB_ATTEMPTFAILS,
+	XTCP_MIB_ESTABRESETS,
+	XTCP_MIB_CURRESTAB,
+	XTCP_MIB_INSEGS,
+	XTCP_MIB_OUTSEGS,
+	XTCP_MIB_RETRANSSEGS,
+	XTCP_MIB_INERRS,
+	XTCP_MIB_OUTRSTS,
+	XTCP_MIB_INCSUMERRORS,
+	XTCP_MIB_TCP_MAX,
+	/* TcpExt: */
+	XTCP_MIB_TW = XTCP_MIB_TCP_MAX,
+	XTCP_MIB_TWREUSED,
+	XTCP_MIB_TWOVERFLOW,
+	XTCP_MIB_TWRSTIGNORED,
+	XTCP_MIB_CHALLENGEACK,
+	XTCP_MIB_OFOQUEUE,
+	XTCP_MIB_OFODROP,
+	XTCP_MIB_ABORTONCLOSE,
+	XTCP_MIB_ABORTONLINGER,
+	XTCP_MIB_ABORTONTIMEOUT,
+	XTCP_MIB_SEQDROPS,
+	XTCP_MIB_ACKDROPS,
+	XTCP_MIB_LISTENOVERFLOWS,
+	XTCP_MIB_LISTENDROPS,
+	XTCP_MIB_MAX
+};
+
+struct xtcp_mib {
+	unsigned long	mibs[XTCP_MIB_MAX];
+};
+
 /* Per network namespace state. */
 struct xtcp_net {
 	int			msl;		/* seconds */
+	int			fin_timeout;	/* seconds */
+	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header	*sysctl_hdr;
 };
 
@@ -217,6 +334,11 @@ static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 {
 	return net_generic(net, xtcp_net_id);
 }
+
+#define XTCP_ADD_STATS(net, field, n) \
+	this_cpu_add(xtcp_pernet(net)->mib->mibs[field], n)
+#define XTCP_INC_STATS(net, field) XTCP_ADD_STATS(net, field, 1)
+#define XTCP_DEC_STATS(net, field) XTCP_ADD_STATS(net, field, -1)
 
 extern struct proto xtcp_prot;
 extern const struct proto_ops xtcp_ops;
@@ -228,6 +350,11 @@ extern bool xtcp_trace_states;
 int xtcp_parse_options(const u8 *opt, unsigned int len, struct xtcp_opts *o);
 unsigned int xtcp_build_syn_options(u8 *p, u16 mss, int wscale);
 bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd);
+enum xtcp_verdict xtcp_rst_action(u32 seq, u32 rcv_nxt, u32 rcv_wnd);
+enum xtcp_verdict xtcp_ack_action(u32 ack, u32 snd_una, u32 snd_max,
+				  u32 max_wnd);
+enum xtcp_tw_verdict xtcp_tw_action(u8 flags, u32 seq, u32 end_seq,
+				    u32 rcv_nxt);
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u64 ns);
 void xtcp_isn_init(void);
 
@@ -249,6 +376,9 @@ struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
 				  __be16 dport);
 int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port);
 void xtcp_port_release(struct sock *sk);
+struct xtcp_port *xtcp_port_get(struct xtcp_port *p);
+void xtcp_port_put(struct xtcp_port *p);
+void xtcp_port_put_sync(struct xtcp_port *p);
 /**
  * struct xtcp_walk - a walk over every socket of a namespace
  * @fn: called for each socket, with this struct
@@ -262,6 +392,22 @@ struct xtcp_walk {
 };
 
 void xtcp_walk_socks(const struct net *net, struct xtcp_walk *w);
+void xtcp_tw_hash_insert(struct xtcp_tw *tw);
+void xtcp_tw_unhash(struct xtcp_tw *tw);
+struct xtcp_tw *xtcp_lookup_tw(const struct net *net, __be32 saddr,
+			       __be16 sport, __be32 daddr, __be16 dport);
+bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
+		    __be32 raddr, __be16 rport);
+void xtcp_walk_tw(const struct net *net,
+		  void (*fn)(struct xtcp_tw *tw, struct xtcp_walk *w),
+		  struct xtcp_walk *w);
+struct xtcp_tw *xtcp_tw_next(const struct net *net, unsigned int *pos);
+
+/* timewait.c */
+void xtcp_time_wait(struct sock *sk);
+struct sock *xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
+void xtcp_tw_put(struct xtcp_tw *tw);
+void xtcp_tw_purge(struct net *net);
 
 /* output.c */
 struct sk_buff *xtcp_alloc_tx_skb(struct sock *sk, gfp_t gfp);
@@ -273,6 +419,7 @@ void xtcp_send_ack(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void xtcp_send_tw_ack(struct xtcp_tw *tw);
 u32 xtcp_select_window(struct sock *sk);
 void xtcp_free_tx_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_init_mss(struct sock *sk, u16 peer_mss);
@@ -289,7 +436,7 @@ void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
 void xtcp_init_timers(struct sock *sk);
 void xtcp_rearm_rtx(struct sock *sk);
 void xtcp_stop_rtx(struct sock *sk);
-void xtcp_start_tw(struct sock *sk, u32 ms);
+void xtcp_start_fin_wait2(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_retransmit_timer(struct sock *sk);
