@@ -751,13 +751,15 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			    signal_pending(current))
 				break;
 		} else {
-			if (sock_flag(sk, SOCK_DONE) ||
-			    (sk->sk_shutdown & RCV_SHUTDOWN))
+			/* in Linux's order: a reset is reported before EOF */
+			if (sock_flag(sk, SOCK_DONE))
 				break;
 			if (sk->sk_err) {
 				err = sock_error(sk);
 				break;
 			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
 			if (sk->sk_state == XTCP_CLOSE) {
 				err = -ENOTCONN;
 				break;
