@@ -451,13 +451,18 @@ static int xtcp_shutdown(struct socket *sock, int how)
 	if ((how & ~SHUTDOWN_MASK) || !how)
 		return -EINVAL;
 	lock_sock(sk);
-	if (sock->state == SS_CONNECTING &&
-	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE)))
-		sock->state = SS_DISCONNECTING;
-	else if (sock->state != SS_CONNECTED && sk->sk_state != XTCP_LISTEN)
+	/* a non-blocking connect() may have completed since (as inet) */
+	if (sock->state == SS_CONNECTING) {
+		if ((1 << sk->sk_state) &
+		    (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
+			sock->state = SS_DISCONNECTING;
+		else
+			sock->state = SS_CONNECTED;
+	}
+	if (sk->sk_state == XTCP_CLOSE) {
 		err = -ENOTCONN;
-	if (err)
 		goto out;
+	}
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
@@ -667,14 +672,16 @@ out_err:
 static void xtcp_cleanup_rbuf(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 cur;
+	u32 cur, space;
 
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
 		return;
 	cur = xtcp_seq_gt(xs->rcv_adv, xs->rcv_nxt) ?
 	      xs->rcv_adv - xs->rcv_nxt : 0;
-	if (xtcp_rcv_space(sk) >= cur + max_t(u32, 2 * xs->advmss, cur)) {
+	/* only a window the header can carry is worth announcing */
+	space = min(xtcp_rcv_space(sk), 65535U << xs->rcv_wscale);
+	if (space >= cur + max_t(u32, 2 * xs->advmss, cur)) {
 		local_bh_disable();
 		xtcp_send_ack(sk);
 		local_bh_enable();
