@@ -257,8 +257,11 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	xs->rcv_wscale = 7;
 	xtcp_init_mss(sk, XTCP_DEFAULT_MSS);
 	err = xtcp_ehash_insert(sk);
-	if (err)
+	if (err) {
+		/* the 4-tuple is taken (TIME_WAIT included): as inet */
+		err = -EADDRNOTAVAIL;
 		goto out;
+	}
 	err = xtcp_queue_ctl(sk, TCPHDR_SYN, sk->sk_allocation);
 	if (err) {
 		xtcp_unhash(sk);

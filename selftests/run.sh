@@ -21,13 +21,14 @@ set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
 ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh bind.sh
-	   modload.sh)
+	   lifecycle.sh closeorders.sh sockapi.sh modload.sh)
 
 usage()
 {
 	echo "usage: $0 [--module PATH/xtcp.ko] [TEST...]"
 	echo "tests: ${ALL_TESTS[*]}"
-	echo "env:   XTCP_FAMILY=xtcp|inet (default xtcp), XTCP_TEST_TIMEOUT"
+	echo "env:   XTCP_FAMILY=xtcp|inet (default xtcp), XTCP_TEST_TIMEOUT,"
+	echo "       XTCP_TIME_SCALE (stretches the time limits of the Python tests)"
 }
 
 MODULE=

@@ -1,0 +1,452 @@
+# SPDX-License-Identifier: GPL-2.0
+"""
+sockapi.py --family xtcp|inet [NAME...]
+
+The socket API of the family under test (SUT) against a Linux TCP peer on
+loopback: blocking and non-blocking connect, refused connections, EAGAIN,
+MSG_PEEK, MSG_WAITALL, SIOCINQ/SIOCOUTQ, poll() events at half and full
+close and after a reset, EPIPE and SIGPIPE, buffer sizes and SO_ERROR.
+The expected values are Linux's (the rules of POSIX and tcp(7)).
+
+Run it through sockapi.sh, which gives it a private network namespace.
+"""
+
+import errno
+import os
+import select
+import signal
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position
+from xtcp_pkt import (AF_XTCP, SIOCINQ, SIOCOUTQ, T_EXPECT, Bg, Fail, Tap,
+                      abort, check, check_eq, common_args, diag, ioctl_int,
+                      lo_pair, make_socket, poll_events, poll_str, recv_all,
+                      set_linger, set_timeouts, setup_env, so_error, wait_poll,
+                      write_sysctl, xaccept, xbind, xconnect, xgetpeername,
+                      xgetsockname)
+
+LO = "127.0.0.1"
+FAM = "xtcp"
+TESTS = []
+TAP = Tap(TESTS)
+_next_port = [22000]
+
+POLLIN, POLLOUT = select.POLLIN, select.POLLOUT
+POLLERR, POLLHUP, POLLRDHUP = select.POLLERR, select.POLLHUP, select.POLLRDHUP
+ALL = POLLIN | POLLOUT | POLLRDHUP	# POLLERR and POLLHUP always count
+
+
+def test(name):
+    def reg(fn):
+        TESTS.append((name, fn))
+        return fn
+    return reg
+
+
+def port():
+    _next_port[0] += 1
+    return _next_port[0]
+
+
+def sut_socket():
+    s = make_socket(FAM)
+    set_timeouts(s, 10)
+    TAP.defer(abort, s)
+    return s
+
+
+def linux_listener(lport, opts=()):
+    lsk = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    TAP.defer(lsk.close)
+    lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    for o in opts:
+        lsk.setsockopt(*o)
+    lsk.bind((LO, lport))
+    lsk.listen(4)
+    return lsk
+
+
+def accept_linux(lsk):
+    check(wait_poll(lsk, POLLIN, T_EXPECT), "the Linux listener got no "
+          "connection")
+    peer, _ = lsk.accept()
+    TAP.defer(abort, peer)
+    set_timeouts(peer, 10)
+    return peer
+
+
+def pair(role="client", peer_opts=()):
+    sut, peer, _, _ = lo_pair(FAM, role, port(), LO, peer_opts)
+    TAP.defer(abort, sut)
+    TAP.defer(abort, peer)
+    return sut, peer
+
+
+def closed_port():
+    """A port nothing listens on."""
+    return port()
+
+
+def errname(e):
+    return errno.errorcode.get(e, str(e))
+
+
+def check_errno(fn, want, what):
+    """FN() must fail with errno WANT."""
+    try:
+        r = fn()
+    except OSError as e:
+        check(e.errno == want, "%s: %s, expected %s", what, errname(e.errno),
+              errname(want))
+        return
+    raise Fail("%s returned %r, expected %s" % (what, r, errname(want)))
+
+
+def check_events(ev, must, mustnot, what):
+    check(ev & must == must and not ev & mustnot,
+          "%s: poll events %s, expected %s and not %s", what, poll_str(ev),
+          poll_str(must), poll_str(mustnot))
+    diag("%s: %s" % (what, poll_str(ev)))
+
+
+def peer_reset(sut, peer):
+    """The peer closes with SO_LINGER {1, 0} (RST); wait until the SUT
+    sees it."""
+    set_linger(peer, 1, 0)
+    peer.close()
+    ev = wait_poll(sut, POLLIN, T_EXPECT)
+    check(ev & POLLERR, "no POLLERR after the peer's RST (%s)", poll_str(ev))
+    return ev
+
+
+# ------------------------------------------------------------- connecting
+
+@test("blocking connect: 0; getsockname/getpeername AF_INET; data")
+def t_connect():
+    lport = port()
+    lsk = linux_listener(lport)
+    s = sut_socket()
+    check_eq(xconnect(s, LO, lport), 0, "connect()")
+    peer = accept_linux(lsk)
+    fam, addr, sport = xgetsockname(s)
+    check_eq((fam, addr), (socket.AF_INET, LO), "getsockname() family, addr")
+    check(sport > 0, "getsockname() port 0")
+    check_eq(peer.getpeername(), (LO, sport), "the peer's getpeername()")
+    check_eq(xgetpeername(s), (socket.AF_INET, LO, lport), "getpeername()")
+    s.sendall(b"ping")
+    check_eq(recv_all(peer, 4), b"ping", "data at the peer")
+    peer.sendall(b"pong")
+    check_eq(recv_all(s, 4), b"pong", "data at the SUT")
+
+
+@test("listener: accept() gives the client's address as AF_INET")
+def t_accept():
+    lport = port()
+    lsk = sut_socket()
+    lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if FAM == "xtcp":
+        xbind(lsk, LO, lport, family=AF_XTCP)
+        diag("bound with sin_family AF_XTCP")
+    else:
+        xbind(lsk, LO, lport)
+    lsk.listen(4)
+    check_eq(xgetsockname(lsk), (socket.AF_INET, LO, lport),
+             "listener getsockname()")
+    peer = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    TAP.defer(abort, peer)
+    set_timeouts(peer, 10)
+    peer.connect((LO, lport))
+    a, addr = xaccept(lsk, T_EXPECT)
+    TAP.defer(abort, a)
+    check_eq(addr, (socket.AF_INET,) + peer.getsockname(), "accept() address")
+    check_eq(xgetpeername(a), addr, "getpeername() of the accepted socket")
+    check_eq(xgetsockname(a), (socket.AF_INET, LO, lport),
+             "getsockname() of the accepted socket")
+
+
+@test("non-blocking connect: EINPROGRESS, then POLLOUT and SO_ERROR 0")
+def t_connect_nonblock():
+    lport = port()
+    lsk = linux_listener(lport)
+    s = sut_socket()
+    s.setblocking(False)
+    err = xconnect(s, LO, lport)
+    check(err in (errno.EINPROGRESS, 0), "connect(): %s", errname(err))
+    diag("connect(): %s" % (errname(err) if err else "0 (at once)"))
+    ev = wait_poll(s, POLLOUT, T_EXPECT)
+    check_events(ev, POLLOUT, POLLERR | POLLHUP, "after the handshake")
+    check_eq(so_error(s), 0, "SO_ERROR")
+    accept_linux(lsk)
+    # Linux reports the completed connect once (0), then EISCONN
+    err = xconnect(s, LO, lport)
+    diag("connect() again: %s" % (errname(err) if err else "0"))
+    check(err in (0, errno.EISCONN), "connect() again: %s", errname(err))
+    check_eq(errname(xconnect(s, LO, lport)), "EISCONN",
+             "connect() on the connected socket")
+
+
+@test("connect to a closed port: ECONNREFUSED")
+def t_refused():
+    s = sut_socket()
+    check_eq(errname(xconnect(s, LO, closed_port())), "ECONNREFUSED",
+             "connect()")
+
+
+@test("non-blocking connect to a closed port: POLLERR|POLLHUP, "
+      "SO_ERROR ECONNREFUSED once")
+def t_refused_nonblock():
+    s = sut_socket()
+    s.setblocking(False)
+    err = xconnect(s, LO, closed_port())
+    if err == errno.ECONNREFUSED:
+        diag("connect() failed at once")
+        return
+    check_eq(errname(err), "EINPROGRESS", "connect()")
+    ev = wait_poll(s, POLLOUT, T_EXPECT)
+    check_events(ev, POLLERR | POLLHUP, 0, "after the RST")
+    check_eq(errname(so_error(s)), "ECONNREFUSED", "SO_ERROR")
+    check_eq(so_error(s), 0, "SO_ERROR read a second time")
+
+
+# --------------------------------------------------------------- receiving
+
+@test("recv on an empty socket: EAGAIN (non-blocking; MSG_DONTWAIT)")
+def t_eagain():
+    s, _ = pair()
+    s.setblocking(False)
+    check_errno(lambda: s.recv(10), errno.EAGAIN, "non-blocking recv()")
+    s.setblocking(True)
+    t0 = time.monotonic()
+    check_errno(lambda: s.recv(10, socket.MSG_DONTWAIT), errno.EAGAIN,
+                "recv(MSG_DONTWAIT) on a blocking socket")
+    check(time.monotonic() - t0 < 1, "recv(MSG_DONTWAIT) blocked")
+
+
+@test("MSG_PEEK returns the bytes without consuming them")
+def t_peek():
+    s, peer = pair()
+    peer.sendall(b"peekaboo")
+    end = time.monotonic() + T_EXPECT
+    while ioctl_int(s, SIOCINQ) < 8:
+        check(time.monotonic() < end, "the 8 bytes did not arrive")
+        time.sleep(0.01)
+    check_eq(s.recv(100, socket.MSG_PEEK), b"peekaboo", "recv(MSG_PEEK)")
+    check_eq(s.recv(4, socket.MSG_PEEK), b"peek", "recv(4, MSG_PEEK)")
+    check_eq(s.recv(100), b"peekaboo", "recv() after the peeks")
+    check_errno(lambda: s.recv(10, socket.MSG_DONTWAIT), errno.EAGAIN,
+                "recv() of the emptied socket")
+
+
+@test("MSG_WAITALL gathers 3 chunks sent 100 ms apart")
+def t_waitall():
+    s, peer = pair()
+    chunks = [bytes([48 + i]) * 1000 for i in range(3)]
+
+    def sender():
+        for ch in chunks:
+            time.sleep(0.1)
+            peer.sendall(ch)
+    t = Bg(sender)
+    t0 = time.monotonic()
+    r = s.recv(3000, socket.MSG_WAITALL)
+    took = time.monotonic() - t0
+    t.finish()
+    diag("recv(3000, MSG_WAITALL) returned %d bytes after %.2fs" %
+         (len(r), took))
+    check_eq(r, b"".join(chunks), "data of recv(MSG_WAITALL)")
+    check(took >= 0.15, "MSG_WAITALL returned after %.2fs, before the last "
+          "chunk was sent", took)
+
+
+@test("SIOCINQ counts unread bytes, not the FIN")
+def t_siocinq():
+    s, peer = pair()
+    check_eq(ioctl_int(s, SIOCINQ), 0, "SIOCINQ of a new connection")
+    peer.sendall(b"i" * 1234)
+    end = time.monotonic() + T_EXPECT
+    while ioctl_int(s, SIOCINQ) != 1234:
+        check(time.monotonic() < end, "SIOCINQ %d, expected 1234",
+              ioctl_int(s, SIOCINQ))
+        time.sleep(0.01)
+    check_eq(len(s.recv(234)), 234, "recv(234)")
+    check_eq(ioctl_int(s, SIOCINQ), 1000, "SIOCINQ after reading 234")
+    peer.shutdown(socket.SHUT_WR)
+    check(wait_poll(s, POLLRDHUP, T_EXPECT) & POLLRDHUP,
+          "no POLLRDHUP after the peer's FIN")
+    check_eq(ioctl_int(s, SIOCINQ), 1000, "SIOCINQ after the FIN")
+    check_eq(len(recv_all(s, 1000)), 1000, "recv of the rest")
+    check_eq(ioctl_int(s, SIOCINQ), 0, "SIOCINQ at EOF")
+    check_eq(s.recv(10), b"", "recv() at EOF")
+
+
+@test("SIOCOUTQ counts unacknowledged bytes")
+def t_siocoutq():
+    rcvbuf = (socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s, peer = pair(peer_opts=[rcvbuf])
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+    s.sendall(b"o" * 1000)
+    end = time.monotonic() + T_EXPECT
+    while ioctl_int(s, SIOCOUTQ):
+        check(time.monotonic() < end, "SIOCOUTQ %d: 1000 bytes not acked",
+              ioctl_int(s, SIOCOUTQ))
+        time.sleep(0.01)
+    check_eq(len(recv_all(peer, 1000)), 1000, "bytes at the peer")
+    # the peer reads nothing and its small buffer fills
+    s.setblocking(False)
+    sent = 0
+    while sent < (4 << 20):
+        try:
+            sent += s.send(b"f" * 65536)
+        except BlockingIOError:
+            if not wait_poll(s, POLLOUT, 0.3):
+                break
+    s.setblocking(True)
+    check(sent < (4 << 20), "sent 4 MiB to a peer that reads nothing, "
+          "with SO_SNDBUF 64 KiB")
+    # settled: what the peer holds was acked, the rest is queued here
+    end = time.monotonic() + T_EXPECT
+    while True:
+        outq, inq = ioctl_int(s, SIOCOUTQ), ioctl_int(peer, SIOCINQ)
+        if outq + inq == sent or time.monotonic() > end:
+            break
+        time.sleep(0.02)
+    diag("sent %d: SUT SIOCOUTQ %d, peer SIOCINQ %d" % (sent, outq, inq))
+    check(0 < outq <= sent, "SIOCOUTQ %d with %d bytes sent", outq, sent)
+    check_eq(outq + inq, sent, "SUT SIOCOUTQ + peer SIOCINQ")
+    check_eq(len(recv_all(peer, sent, 10 * T_EXPECT)), sent,
+             "bytes read by the peer")
+    end = time.monotonic() + T_EXPECT
+    while ioctl_int(s, SIOCOUTQ):
+        check(time.monotonic() < end, "SIOCOUTQ %d after the peer read all",
+              ioctl_int(s, SIOCOUTQ))
+        time.sleep(0.01)
+
+
+# ------------------------------------------------------------------- poll
+
+@test("POLLRDHUP (and POLLIN) after the peer's FIN, no POLLHUP")
+def t_pollrdhup():
+    s, peer = pair()
+    check_events(poll_events(s, ALL), POLLOUT, POLLIN | POLLRDHUP | POLLHUP |
+                 POLLERR, "idle connection")
+    peer.shutdown(socket.SHUT_WR)
+    wait_poll(s, POLLRDHUP, T_EXPECT)
+    check_events(poll_events(s, ALL), POLLIN | POLLRDHUP | POLLOUT,
+                 POLLHUP | POLLERR, "after the peer's FIN")
+    check_eq(s.recv(10), b"", "recv() after the peer's FIN")
+    s.sendall(b"still writable")
+    check_eq(recv_all(peer, 14), b"still writable", "data after the FIN")
+
+
+@test("POLLHUP once both directions are shut")
+def t_pollhup():
+    s, peer = pair("server")
+    peer.shutdown(socket.SHUT_WR)
+    wait_poll(s, POLLRDHUP, T_EXPECT)
+    check_events(poll_events(s, ALL), POLLRDHUP, POLLHUP,
+                 "after the peer's FIN")
+    s.shutdown(socket.SHUT_WR)
+    end = time.monotonic() + T_EXPECT
+    while not poll_events(s, ALL) & POLLHUP and time.monotonic() < end:
+        time.sleep(0.01)
+    check_events(poll_events(s, ALL), POLLHUP | POLLIN | POLLRDHUP, POLLERR,
+                 "after shutdown(SHUT_WR) too")
+
+
+# ------------------------------------------------------------------ reset
+
+@test("peer RST: POLLERR, recv() fails with ECONNRESET")
+def t_reset():
+    s, peer = pair("server")
+    ev = peer_reset(s, peer)
+    check_events(ev, POLLERR | POLLHUP, 0, "after the RST")
+    check_errno(lambda: s.recv(10), errno.ECONNRESET, "recv()")
+
+
+@test("SO_ERROR: ECONNRESET after the peer's RST, then 0")
+def t_so_error():
+    s, peer = pair()
+    peer_reset(s, peer)
+    check_eq(errname(so_error(s)), "ECONNRESET", "SO_ERROR")
+    check_eq(so_error(s), 0, "SO_ERROR read a second time")
+    check_events(poll_events(s, ALL), POLLHUP, POLLERR,
+                 "after reading SO_ERROR")
+
+
+class SigCount:
+    """Counts SIGPIPEs while installed (Python ignores SIGPIPE otherwise)."""
+
+    def __init__(self):
+        self.n = 0
+        signal.signal(signal.SIGPIPE, self._handler)
+        TAP.defer(signal.signal, signal.SIGPIPE, signal.SIG_IGN)
+
+    def _handler(self, _sig, _frm):
+        self.n += 1
+
+    def settle(self):
+        time.sleep(0.05)	# lets the handler of a pending signal run
+        return self.n
+
+
+def reset_and_consume(role):
+    """A connection the peer reset, its ECONNRESET already reported."""
+    s, peer = pair(role)
+    peer_reset(s, peer)
+    check_errno(lambda: s.recv(10), errno.ECONNRESET, "recv()")
+    return s
+
+
+@test("send after the peer's RST: EPIPE and one SIGPIPE")
+def t_epipe():
+    s = reset_and_consume("client")
+    sig = SigCount()
+    check_errno(lambda: s.send(b"x"), errno.EPIPE, "send()")
+    check_eq(sig.settle(), 1, "SIGPIPEs delivered")
+
+
+@test("send(MSG_NOSIGNAL) after the peer's RST: EPIPE, no SIGPIPE")
+def t_epipe_nosignal():
+    s = reset_and_consume("server")
+    sig = SigCount()
+    check_errno(lambda: s.send(b"x", socket.MSG_NOSIGNAL), errno.EPIPE,
+                "send(MSG_NOSIGNAL)")
+    check_eq(sig.settle(), 0, "SIGPIPEs delivered")
+
+
+# ---------------------------------------------------------------- options
+
+@test("SO_RCVBUF/SO_SNDBUF: set, read back doubled")
+def t_bufsizes():
+    s = sut_socket()
+    for name, opt in (("SO_RCVBUF", socket.SO_RCVBUF),
+                      ("SO_SNDBUF", socket.SO_SNDBUF)):
+        for val in (65536, 100000):
+            s.setsockopt(socket.SOL_SOCKET, opt, val)
+            got = s.getsockopt(socket.SOL_SOCKET, opt)
+            diag("%s %d -> %d" % (name, val, got))
+            check_eq(got, 2 * val, "%s after setting %d" % (name, val))
+    # and on a connected socket
+    s, _ = pair()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+    check_eq(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 65536,
+             "SO_RCVBUF of a connected socket after setting 32768")
+
+
+def main():
+    global FAM
+    args = common_args("sockapi.py", __doc__)
+    FAM = args.family
+    setup_env(TAP, args)
+    if FAM == "xtcp":
+        write_sysctl("net.xtcp.msl", 1)
+    diag("family %s <-> inet on %s" % (FAM, LO))
+    TAP.run(args.only)
+    TAP.finish()
+
+
+if __name__ == "__main__":
+    main()
