@@ -190,10 +190,23 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 }
 
 /* RFC 5961 3.2 and 4.2: answer a suspicious RST or SYN with an ACK. */
-static void xtcp_challenge_ack(struct sock *sk)
+static void xtcp_challenge_ack(struct sock *sk, const struct sk_buff *skb)
 {
+	if (xtcp_oow_rate_limited(sock_net(sk), skb,
+				  &xtcp_sk(sk)->last_oow_ack,
+				  XTCP_MIB_ACKSKIPPEDCHALLENGE))
+		return;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_CHALLENGEACK);
 	xtcp_send_ack(sk);
+}
+
+/* ACK an invalid segment (out of window, or acknowledging unsent data). */
+static void xtcp_send_dupack(struct sock *sk, const struct sk_buff *skb)
+{
+	if (!xtcp_oow_rate_limited(sock_net(sk), skb,
+				   &xtcp_sk(sk)->last_oow_ack,
+				   XTCP_MIB_ACKSKIPPEDSEQ))
+		xtcp_send_ack(sk);
 }
 
 /* RFC 9293 3.10.7.4, second check, for an acceptable RST. */
@@ -265,11 +278,11 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 				max(xs->max_window, xs->snd_wnd))) {
 	case XTCP_DROP_ACK:
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACKDROPS);
-		xtcp_send_ack(sk);
+		xtcp_send_dupack(sk, skb);
 		return false;
 	case XTCP_CHALLENGE:
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACKDROPS);
-		xtcp_challenge_ack(sk);
+		xtcp_challenge_ack(sk, skb);
 		return false;
 	default:
 		break;
@@ -393,15 +406,9 @@ static bool xtcp_rcv_data(struct sock *sk, struct sk_buff *skb, bool *fin)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 seq = cb->seq + !!(cb->flags & TCPHDR_SYN);
 
+	/* after SHUT_RD data is still queued and readable, as in Linux */
 	if (!skb->len)
 		return false;
-	if (sk->sk_shutdown & RCV_SHUTDOWN) {
-		/* after SHUT_RD: acknowledged, then dropped */
-		if (xtcp_seq_leq(seq, xs->rcv_nxt) &&
-		    xtcp_seq_gt(seq + skb->len, xs->rcv_nxt))
-			WRITE_ONCE(xs->rcv_nxt, seq + skb->len);
-		return false;
-	}
 	if (xtcp_seq_gt(seq, xs->rcv_nxt)) {
 		cb->seq = seq;
 		cb->flags &= ~TCPHDR_SYN;
@@ -491,7 +498,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			xtcp_rcv_reset(sk);
 			break;
 		case XTCP_CHALLENGE:
-			xtcp_challenge_ack(sk);
+			xtcp_challenge_ack(sk, skb);
 			break;
 		default:
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SEQDROPS);
@@ -503,13 +510,13 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* first: sequence number */
 	if (!xtcp_seq_acceptable(cb->seq, seg_len, xs->rcv_nxt, rcv_wnd)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SEQDROPS);
-		xtcp_send_ack(sk);
+		xtcp_send_dupack(sk, skb);
 		goto drop;
 	}
 
 	/* fourth: SYN (RFC 5961 4.2) */
 	if (cb->flags & TCPHDR_SYN) {
-		xtcp_challenge_ack(sk);
+		xtcp_challenge_ack(sk, skb);
 		goto drop;
 	}
 

@@ -155,9 +155,15 @@ u32 xtcp_select_window(struct sock *sk)
 void xtcp_init_mss(struct sock *sk, u16 peer_mss)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct dst_entry *dst = __sk_dst_get(sk);
-	u32 mtu = dst ? dst_mtu(dst) : 576;
-	u32 route_mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	struct dst_entry *dst;
+	u32 mtu, route_mss;
+
+	/* a child is set up unlocked, also from its listener's backlog */
+	rcu_read_lock();
+	dst = __sk_dst_get(sk);
+	mtu = dst ? dst_mtu(dst) : 576;
+	rcu_read_unlock();
+	route_mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
 
 	xs->advmss = min_t(u32, route_mss, 65535);
 	if (xs->user_mss)
@@ -496,6 +502,39 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
 		r.flags = TCPHDR_RST | TCPHDR_ACK;
 	}
 	xtcp_send_raw(net, &r);
+}
+
+/**
+ * xtcp_oow_rate_limited() - may an invalid segment be answered with an ACK?
+ * @net: namespace
+ * @skb: the invalid segment (cb filled)
+ * @last: jiffies of the last such ACK of this connection; updated
+ * @field: counter of the ACKs skipped (XTCP_MIB_ACKSKIPPED*)
+ *
+ * Out-of-window segments, challenge ACKs and TIME_WAIT ACKs are answered at
+ * most once per net.xtcp.invalid_ratelimit ms per connection, so that two
+ * ends with different ideas of the window cannot ping-pong ACKs at line
+ * rate (RFC 5961 section 10), as Linux's tcp_oow_rate_limited().  A segment
+ * carrying data without SYN is never limited: the peer's recovery needs
+ * the duplicate ACKs.
+ *
+ * Return: true if the ACK must not be sent.
+ */
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   unsigned long *last, int field)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	unsigned long gap, now = jiffies;
+
+	if (skb->len && !(cb->flags & TCPHDR_SYN))
+		return false;
+	gap = msecs_to_jiffies(READ_ONCE(xtcp_pernet(net)->invalid_ratelimit));
+	if (*last && time_in_range(now, *last, *last + gap - 1)) {
+		XTCP_INC_STATS(net, field);
+		return true;
+	}
+	*last = now ? : 1;
+	return false;
 }
 
 /**

@@ -93,6 +93,9 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ABORTONTIMEOUT]	= "TCPAbortOnTimeout",
 	[XTCP_MIB_SEQDROPS]		= "SeqDrops",
 	[XTCP_MIB_ACKDROPS]		= "AckDrops",
+	[XTCP_MIB_ACKSKIPPEDSEQ]	= "TCPACKSkippedSeq",
+	[XTCP_MIB_ACKSKIPPEDCHALLENGE]	= "TCPACKSkippedChallenge",
+	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "TCPACKSkippedTimeWait",
 	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
 	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
 };

@@ -11,6 +11,7 @@ static int xtcp_msl_min = 1;
 static int xtcp_msl_max = 600;
 static int xtcp_fin_timeout_min = 1;
 static int xtcp_fin_timeout_max = 600;
+static int xtcp_ratelimit_max = 60000;
 
 static struct ctl_table xtcp_sysctl_template[] = {
 	{
@@ -29,6 +30,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= &xtcp_fin_timeout_min,
 		.extra2		= &xtcp_fin_timeout_max,
 	},
+	{
+		.procname	= "invalid_ratelimit",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &xtcp_ratelimit_max,
+	},
 	{ }
 };
 
@@ -45,12 +54,14 @@ int xtcp_sysctl_init(struct net *net)
 
 	xn->msl = XTCP_DEFAULT_MSL;
 	xn->fin_timeout = XTCP_DEFAULT_FIN_TIMEOUT;
+	xn->invalid_ratelimit = XTCP_DEFAULT_INVALID_RATELIMIT;
 	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 		    GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	t[0].data = &xn->msl;
 	t[1].data = &xn->fin_timeout;
+	t[2].data = &xn->invalid_ratelimit;
 	xn->sysctl_hdr = xtcp_register_net_sysctl(net, "net/xtcp", t,
 						  ARRAY_SIZE(xtcp_sysctl_template) - 1);
 	if (!xn->sysctl_hdr) {

@@ -174,6 +174,7 @@ struct sock *xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct net *net = read_pnet(&tw->net);
+	bool limited;
 	struct sock *l;
 
 	switch (xtcp_tw_action(cb->flags, cb->seq, cb->end_seq,
@@ -195,7 +196,12 @@ struct sock *xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 		xtcp_tw_restart(tw);
 		fallthrough;
 	case XTCP_TW_ACK:
-		xtcp_send_tw_ack(tw);
+		spin_lock(&tw->lock);
+		limited = xtcp_oow_rate_limited(net, skb, &tw->last_oow_ack,
+						XTCP_MIB_ACKSKIPPEDTIMEWAIT);
+		spin_unlock(&tw->lock);
+		if (!limited)
+			xtcp_send_tw_ack(tw);
 		break;
 	case XTCP_TW_DROP:
 		if (cb->flags & TCPHDR_RST)

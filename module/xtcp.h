@@ -39,6 +39,7 @@ struct seq_file;
 #define XTCP_DATA_RETRIES	15
 #define XTCP_DEFAULT_FIN_TIMEOUT 60	/* seconds in orphaned FIN_WAIT_2 */
 #define XTCP_OFO_MAX_SEGS	1024	/* out-of-order queue, also rcvbuf */
+#define XTCP_DEFAULT_INVALID_RATELIMIT 500 /* ms, as Linux */
 #define XTCP_DEFAULT_MSL	30	/* seconds; TIME_WAIT lasts 2 * MSL */
 
 /* Parsed TCP options of one segment. */
@@ -142,6 +143,7 @@ struct xtcp_port {
  * @tw_timer: orphaned FIN_WAIT_2 timer
  * @ofo_queue: segments received ahead of RCV.NXT, sorted by sequence
  * @max_window: largest send window the peer offered (MAX.SND.WND)
+ * @last_oow_ack: jiffies of the last ACK sent for an invalid segment
  * @rto_ms: current retransmission timeout
  * @retries: consecutive retransmissions of the oldest segment
  * @deferred: XTCP_*_DEFERRED bits
@@ -190,6 +192,7 @@ struct xtcp_sock {
 	struct hrtimer		tw_timer;
 	struct sk_buff_head	ofo_queue;
 	u32			max_window;
+	unsigned long		last_oow_ack;
 	u32			rto_ms;
 	u8			retries;
 	unsigned long		deferred;
@@ -225,6 +228,7 @@ struct xtcp_sock {
  * @snd_nxt: sequence number after our FIN
  * @rcv_nxt: sequence number after the peer's FIN
  * @rcv_wnd: window field of our ACKs
+ * @last_oow_ack: jiffies of the last ACK sent for an invalid segment
  * @lock: serialises timer restarts against removal
  * @timer: the 2MSL timer
  * @port: the port reservation of the socket it replaced
@@ -251,6 +255,7 @@ struct xtcp_tw {
 	u32			snd_nxt;
 	u32			rcv_nxt;
 	u16			rcv_wnd;
+	unsigned long		last_oow_ack;
 	spinlock_t		lock;	/* see the kernel-doc above */
 	struct hrtimer		timer;
 	struct xtcp_port	*port;
@@ -311,6 +316,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONTIMEOUT,
 	XTCP_MIB_SEQDROPS,
 	XTCP_MIB_ACKDROPS,
+	XTCP_MIB_ACKSKIPPEDSEQ,
+	XTCP_MIB_ACKSKIPPEDCHALLENGE,
+	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
 	XTCP_MIB_LISTENOVERFLOWS,
 	XTCP_MIB_LISTENDROPS,
 	XTCP_MIB_MAX
@@ -324,6 +332,7 @@ struct xtcp_mib {
 struct xtcp_net {
 	int			msl;		/* seconds */
 	int			fin_timeout;	/* seconds */
+	int			invalid_ratelimit; /* ms */
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header	*sysctl_hdr;
 };
@@ -420,6 +429,8 @@ void xtcp_send_probe(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void xtcp_send_tw_ack(struct xtcp_tw *tw);
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   unsigned long *last, int field);
 u32 xtcp_select_window(struct sock *sk);
 void xtcp_free_tx_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_init_mss(struct sock *sk, u16 peer_mss);
