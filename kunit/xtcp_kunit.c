@@ -473,8 +473,87 @@ static struct kunit_suite xtcp_validate_suite = {
 	.test_cases = xtcp_validate_cases,
 };
 
+/* ---- RTO estimator (RFC 6298) ---- */
+
+static void rto__initial_one_second(struct kunit *test)
+{
+	struct xtcp_rtt r;
+
+	xtcp_rtt_init(&r);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 0U);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 1000000U);
+}
+
+static void rto__first_and_later_samples(struct kunit *test)
+{
+	struct xtcp_rtt r;
+
+	xtcp_rtt_init(&r);
+	/* 2.2: SRTT = R, RTTVAR = R/2, RTO = SRTT + 4 RTTVAR */
+	xtcp_rtt_sample(&r, 100000);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 100000U);
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 50000U);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 300000U);
+	/* 2.3: the same R again: RTTVAR shrinks by a quarter */
+	xtcp_rtt_sample(&r, 100000);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 100000U);
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 37500U);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 250000U);
+	/* R = 180 ms: RTTVAR = 3/4 37500 + 1/4 80000, SRTT += 80000 / 8 */
+	xtcp_rtt_sample(&r, 180000);
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 48125U);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 110000U);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 110000U + 4 * 48125U);
+}
+
+static void rto__clamped(struct kunit *test)
+{
+	struct xtcp_rtt r;
+	int i;
+
+	xtcp_rtt_init(&r);
+	for (i = 0; i < 50; i++)
+		xtcp_rtt_sample(&r, 1000);	/* 1 ms, steady */
+	KUNIT_EXPECT_EQ(test, r.rto_us, 200000U);	/* Linux's minimum */
+	KUNIT_EXPECT_LE(test, r.srtt_us, 1000U);
+	xtcp_rtt_init(&r);
+	xtcp_rtt_sample(&r, 0);			/* counted as 1 us */
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 1U);
+	xtcp_rtt_init(&r);
+	xtcp_rtt_sample(&r, 200000000);		/* 200 s */
+	KUNIT_EXPECT_EQ(test, r.rto_us, 120000000U);
+}
+
+static void rto__backoff_doubles_up_to_120s(struct kunit *test)
+{
+	u32 rto = 1000000;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		rto = xtcp_rto_backoff(rto);
+	KUNIT_EXPECT_EQ(test, rto, 64000000U);
+	rto = xtcp_rto_backoff(rto);
+	KUNIT_EXPECT_EQ(test, rto, 120000000U);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff(120000000U), 120000000U);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff(200000U), 400000U);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff(U32_MAX), 120000000U);
+}
+
+static struct kunit_case xtcp_rto_cases[] = {
+	KUNIT_CASE(rto__initial_one_second),
+	KUNIT_CASE(rto__first_and_later_samples),
+	KUNIT_CASE(rto__clamped),
+	KUNIT_CASE(rto__backoff_doubles_up_to_120s),
+	{}
+};
+
+static struct kunit_suite xtcp_rto_suite = {
+	.name = "xtcp_rto",
+	.test_cases = xtcp_rto_cases,
+};
+
 kunit_test_suites(&xtcp_seq_suite, &xtcp_options_suite, &xtcp_state_suite,
-		  &xtcp_isn_suite, &xtcp_validate_suite);
+		  &xtcp_isn_suite, &xtcp_validate_suite, &xtcp_rto_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for XTCP");

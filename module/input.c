@@ -45,21 +45,36 @@ static int xtcp_parse_skb_options(const struct sk_buff *skb,
 /*
  * Drop segments of the write queue that SEG.ACK covers entirely.  After a
  * go-back-N, acknowledged segments may sit at or after send_head, which then
- * moves past them.
+ * moves past them.  The oldest of them times a round trip, unless one was
+ * retransmitted (Karn's rule: its ACK could be for either copy).
  */
 static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool karn = false;
+	u64 first_tx = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       xtcp_seq_leq(XTCP_SKB_CB(skb)->end_seq, ack)) {
+		if (XTCP_SKB_CB(skb)->retrans || !XTCP_SKB_CB(skb)->tx_ns)
+			karn = true;
+		else if (!first_tx)
+			first_tx = XTCP_SKB_CB(skb)->tx_ns;
 		if (skb == xs->send_head)
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL :
 					skb_queue_next(&sk->sk_write_queue, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_free_tx_skb(sk, skb);
+	}
+	if (first_tx && !karn) {
+		u64 now = ktime_get_ns();
+
+		if (now > first_tx)
+			xtcp_rtt_sample(&xs->rtt,
+					min_t(u64, (now - first_tx) / NSEC_PER_USEC,
+					      U32_MAX));
 	}
 }
 
@@ -90,8 +105,10 @@ static void xtcp_ack_advance(struct sock *sk, u32 ack)
 	if (xtcp_seq_gt(ack, xs->snd_nxt))
 		xs->snd_nxt = ack;
 	xs->retries = 0;
-	xs->rto_ms = XTCP_INIT_RTO_MS;
+	xs->retrans_stamp = 0;
 	xtcp_clean_rtx_queue(sk, ack);
+	/* new data acknowledged: the backoff ends (as Linux) */
+	xs->rto_us = xs->rtt.rto_us;
 	if (xs->snd_una == xs->snd_max && !xs->send_head)
 		xtcp_stop_rtx(sk);
 	else
@@ -185,8 +202,10 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	xs->snd_wl1 = cb->seq;
 	xtcp_transition(sk, XTCP_EV_RCV_SYN);
 	skb = skb_peek(&sk->sk_write_queue);
-	if (skb)
+	if (skb) {
+		XTCP_SKB_CB(skb)->retrans++;
 		xtcp_transmit_skb(sk, skb);
+	}
 }
 
 /* RFC 5961 3.2 and 4.2: answer a suspicious RST or SYN with an ACK. */
@@ -475,6 +494,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			if (syn) {
 				XTCP_INC_STATS(sock_net(sk),
 					       XTCP_MIB_RETRANSSEGS);
+				XTCP_SKB_CB(syn)->retrans++;
 				xtcp_transmit_skb(sk, syn);
 			}
 			goto drop;

@@ -252,6 +252,7 @@ static struct sock *xtcp_create_child(struct sock *sk, struct sk_buff *skb,
 	cinet->uc_ttl = inet_sk(sk)->uc_ttl;
 	cxs->nodelay = xs->nodelay;
 	cxs->user_mss = xs->user_mss;
+	cxs->user_timeout = xs->user_timeout;
 
 	child->sk_num = sk->sk_num;
 	/* the port stays reserved until the last child and TIME_WAIT go */

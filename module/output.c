@@ -31,6 +31,7 @@ struct sk_buff *xtcp_alloc_tx_skb(struct sock *sk, gfp_t gfp)
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
+	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
 	sk_wmem_queued_add(sk, skb->truesize);
 	sk_mem_charge(sk, skb->truesize);
 	return skb;
@@ -256,6 +257,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 		out = skb_clone(skb, GFP_ATOMIC);
 	if (!out)
 		return -ENOBUFS;
+	cb->tx_ns = ktime_get_ns();
 	if (skb->len && cb->end_seq - !!(flags & TCPHDR_FIN) ==
 	    xtcp_sk(sk)->write_seq - xtcp_sk(sk)->fin_queued)
 		flags |= TCPHDR_PSH;
@@ -285,7 +287,8 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb->seq = cb->seq + len;
 	ncb->end_seq = cb->end_seq;
 	ncb->flags = cb->flags;
-	ncb->retrans = 0;
+	ncb->retrans = cb->retrans;
+	ncb->tx_ns = cb->tx_ns;
 	cb->end_seq = ncb->seq;
 	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);

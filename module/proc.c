@@ -42,7 +42,7 @@ static void xtcp_proc_sock(struct sock *sk, struct xtcp_walk *w)
 		   xs->retries,
 		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)), 0,
 		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
-		   xs->rto_ms * HZ / 1000, 0, 0, 10, -1);
+		   (u32)usecs_to_jiffies(xs->rto_us), 0, 0, 10, -1);
 }
 
 /* A TIME_WAIT minisock, as Linux prints its own (timer 3, no inode). */

@@ -88,7 +88,8 @@ void xtcp_init_sock_common(struct sock *sk)
 	__skb_queue_head_init(&xs->ofo_queue);
 	spin_lock_init(&xs->accept_lock);
 	xtcp_init_timers(sk);
-	xs->rto_ms = XTCP_INIT_RTO_MS;
+	xtcp_rtt_init(&xs->rtt);
+	xs->rto_us = xs->rtt.rto_us;
 	xs->mss = XTCP_DEFAULT_MSS;
 	xs->advmss = XTCP_DEFAULT_MSS;
 }
@@ -819,6 +820,12 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		xtcp_sk(sk)->user_mss = val;
 		release_sock(sk);
 		return 0;
+	case XTCP_USER_TIMEOUT:
+		/* ms that sent data may stay unacknowledged; 0: retries2 */
+		if (val < 0)
+			return -EINVAL;
+		WRITE_ONCE(xtcp_sk(sk)->user_timeout, val);
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -843,6 +850,9 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_MAXSEG:
 		val = xtcp_sk(sk)->user_mss ? : xtcp_sk(sk)->mss;
+		break;
+	case XTCP_USER_TIMEOUT:
+		val = READ_ONCE(xtcp_sk(sk)->user_timeout);
 		break;
 	default:
 		return -ENOPROTOOPT;

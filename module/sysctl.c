@@ -12,6 +12,7 @@ static int xtcp_msl_max = 600;
 static int xtcp_fin_timeout_min = 1;
 static int xtcp_fin_timeout_max = 600;
 static int xtcp_ratelimit_max = 60000;
+static int xtcp_retries_max = 127;
 
 static struct ctl_table xtcp_sysctl_template[] = {
 	{
@@ -38,6 +39,30 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &xtcp_ratelimit_max,
 	},
+	{
+		.procname	= "syn_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_retries_max,
+	},
+	{
+		.procname	= "synack_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_retries_max,
+	},
+	{
+		.procname	= "retries2",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_retries_max,
+	},
 	{ }
 };
 
@@ -55,6 +80,9 @@ int xtcp_sysctl_init(struct net *net)
 	xn->msl = XTCP_DEFAULT_MSL;
 	xn->fin_timeout = XTCP_DEFAULT_FIN_TIMEOUT;
 	xn->invalid_ratelimit = XTCP_DEFAULT_INVALID_RATELIMIT;
+	xn->syn_retries = XTCP_SYN_RETRIES;
+	xn->synack_retries = XTCP_SYNACK_RETRIES;
+	xn->retries2 = XTCP_DATA_RETRIES;
 	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 		    GFP_KERNEL);
 	if (!t)
@@ -62,6 +90,9 @@ int xtcp_sysctl_init(struct net *net)
 	t[0].data = &xn->msl;
 	t[1].data = &xn->fin_timeout;
 	t[2].data = &xn->invalid_ratelimit;
+	t[3].data = &xn->syn_retries;
+	t[4].data = &xn->synack_retries;
+	t[5].data = &xn->retries2;
 	xn->sysctl_hdr = xtcp_register_net_sysctl(net, "net/xtcp", t,
 						  ARRAY_SIZE(xtcp_sysctl_template) - 1);
 	if (!xn->sysctl_hdr) {

@@ -45,10 +45,86 @@ static void xtcp_timer_stop(struct sock *sk, struct hrtimer *t)
 		__sock_put(sk);
 }
 
+/**
+ * xtcp_rtt_init() - an estimator without samples (RFC 6298 2.1)
+ * @r: estimator
+ */
+void xtcp_rtt_init(struct xtcp_rtt *r)
+{
+	r->srtt_us = 0;
+	r->rttvar_us = 0;
+	r->rto_us = XTCP_INIT_RTO_US;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_rtt_init);
+
+/**
+ * xtcp_rtt_sample() - feed one round-trip measurement (RFC 6298 2.2, 2.3)
+ * @r: estimator
+ * @rtt_us: the measurement, from a segment never retransmitted (Karn)
+ *
+ * First sample: SRTT = R, RTTVAR = R/2.  Later ones: RTTVAR = 3/4 RTTVAR +
+ * 1/4 |SRTT - R|, then SRTT = 7/8 SRTT + 1/8 R.  RTO = SRTT + max(G,
+ * 4 RTTVAR), kept within 200 ms (Linux's minimum, RFC 6298 2.4 allows it)
+ * and 120 s.
+ */
+void xtcp_rtt_sample(struct xtcp_rtt *r, u32 rtt_us)
+{
+	u64 rto;
+
+	rtt_us = max(rtt_us, 1U);
+	if (!r->srtt_us) {
+		r->srtt_us = rtt_us;
+		r->rttvar_us = rtt_us / 2;
+	} else {
+		u32 delta = r->srtt_us > rtt_us ? r->srtt_us - rtt_us :
+						  rtt_us - r->srtt_us;
+
+		r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + delta / 4;
+		r->srtt_us = r->srtt_us - r->srtt_us / 8 + rtt_us / 8;
+	}
+	rto = (u64)r->srtt_us + max_t(u64, XTCP_RTO_GRANULARITY_US,
+				      4ULL * r->rttvar_us);
+	r->rto_us = clamp_t(u64, rto, XTCP_MIN_RTO_US, XTCP_MAX_RTO_US);
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_rtt_sample);
+
+/**
+ * xtcp_rto_backoff() - the timeout after one more expiry (RFC 6298 5.5)
+ * @rto_us: current timeout
+ *
+ * Return: twice @rto_us, at most 120 s.
+ */
+u32 xtcp_rto_backoff(u32 rto_us)
+{
+	return min_t(u64, 2ULL * rto_us, XTCP_MAX_RTO_US);
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_rto_backoff);
+
+/*
+ * With TCP_USER_TIMEOUT, a retransmission timer never runs past the moment
+ * the connection must give up (as Linux's tcp_clamp_rto_to_user_timeout).
+ */
+static u64 xtcp_rtx_delay_ns(const struct xtcp_sock *xs)
+{
+	u64 ns = (u64)xs->rto_us * NSEC_PER_USEC;
+	u64 end, now;
+
+	if (!xs->user_timeout || !xs->retrans_stamp)
+		return ns;
+	end = xs->retrans_stamp + (u64)xs->user_timeout * NSEC_PER_MSEC;
+	now = ktime_get_ns();
+	if (end <= now)
+		return NSEC_PER_MSEC;
+	return min(ns, max(end - now, (u64)NSEC_PER_MSEC));
+}
+
 void xtcp_rearm_rtx(struct sock *sk)
 {
 	xtcp_timer_reset(sk, &xtcp_sk(sk)->rtx_timer,
-			 (u64)xtcp_sk(sk)->rto_ms * NSEC_PER_MSEC);
+			 xtcp_rtx_delay_ns(xtcp_sk(sk)));
 }
 
 void xtcp_stop_rtx(struct sock *sk)
@@ -90,16 +166,31 @@ void xtcp_stop_timers(struct sock *sk)
 		__sock_put(sk);
 }
 
+/* net.xtcp.syn_retries, synack_retries or retries2, by state. */
 static int xtcp_max_retries(const struct sock *sk)
 {
+	const struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+
 	switch (sk->sk_state) {
 	case XTCP_SYN_SENT:
-		return XTCP_SYN_RETRIES;
+		return READ_ONCE(xn->syn_retries);
 	case XTCP_SYN_RECV:
-		return XTCP_SYNACK_RETRIES;
+		return READ_ONCE(xn->synack_retries);
 	default:
-		return XTCP_DATA_RETRIES;
+		return READ_ONCE(xn->retries2);
 	}
+}
+
+/* Has the connection waited for an ACK longer than it may? */
+static bool xtcp_timed_out(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->user_timeout && xs->retrans_stamp &&
+	    sk->sk_state != XTCP_SYN_SENT && sk->sk_state != XTCP_SYN_RECV)
+		return ktime_get_ns() - xs->retrans_stamp >=
+		       (u64)xs->user_timeout * NSEC_PER_MSEC;
+	return xs->retries >= xtcp_max_retries(sk);
 }
 
 /**
@@ -120,7 +211,9 @@ void xtcp_retransmit_timer(struct sock *sk)
 	if (!skb || sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_LISTEN ||
 	    sk->sk_state == XTCP_TIME_WAIT)
 		return;
-	if (xs->retries >= xtcp_max_retries(sk)) {
+	if (!xs->retrans_stamp)
+		xs->retrans_stamp = XTCP_SKB_CB(skb)->tx_ns ? : ktime_get_ns();
+	if (xtcp_timed_out(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
 		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 		if (sk->sk_state != XTCP_SYN_SENT &&
@@ -132,7 +225,7 @@ void xtcp_retransmit_timer(struct sock *sk)
 		return;
 	}
 	xs->retries++;
-	xs->rto_ms = min_t(u32, xs->rto_ms * 2, XTCP_MAX_RTO_MS);
+	xs->rto_us = xtcp_rto_backoff(xs->rto_us);
 	if (skb == xs->send_head) {
 		xtcp_send_probe(sk);
 	} else {

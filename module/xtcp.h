@@ -31,9 +31,10 @@ struct seq_file;
 #define XTCP_MAX_HEADER		(XTCP_MAX_TCP_HDR + MAX_HEADER + 128)
 
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1, when no MSS option */
-#define XTCP_INIT_RTO_MS	1000	/* RFC 6298 2.1 */
-#define XTCP_MIN_RTO_MS		200	/* as Linux */
-#define XTCP_MAX_RTO_MS		120000
+#define XTCP_INIT_RTO_US	1000000	/* RFC 6298 2.1 */
+#define XTCP_MIN_RTO_US		200000	/* as Linux */
+#define XTCP_MAX_RTO_US		120000000
+#define XTCP_RTO_GRANULARITY_US	1000	/* G of RFC 6298 */
 #define XTCP_SYN_RETRIES	6
 #define XTCP_SYNACK_RETRIES	5
 #define XTCP_DATA_RETRIES	15
@@ -68,9 +69,23 @@ struct xtcp_skb_cb {
 	u8	flags;		/* TCPHDR_* */
 	u8	retrans;	/* transmit: times retransmitted */
 	u32	tw_isn;		/* receive: ISN for a SYN reusing TIME_WAIT */
+	u64	tx_ns;		/* transmit: when last sent */
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
+
+/**
+ * struct xtcp_rtt - the RFC 6298 round-trip estimator
+ * @srtt_us: smoothed round-trip time, 0 before the first sample
+ * @rttvar_us: round-trip time variation
+ * @rto_us: retransmission timeout they give, before any backoff
+ */
+struct xtcp_rtt {
+	u32	srtt_us;
+	u32	rttvar_us;
+	u32	rto_us;
+};
 
 /* Events of the connection state machine (module/state.c). */
 enum xtcp_event {
@@ -144,8 +159,12 @@ struct xtcp_port {
  * @ofo_queue: segments received ahead of RCV.NXT, sorted by sequence
  * @max_window: largest send window the peer offered (MAX.SND.WND)
  * @last_oow_ack: jiffies of the last ACK sent for an invalid segment
- * @rto_ms: current retransmission timeout
+ * @rtt: round-trip estimator
+ * @rto_us: current retransmission timeout, backoff included
  * @retries: consecutive retransmissions of the oldest segment
+ * @retrans_stamp: when the oldest unacknowledged segment was first sent,
+ *	once it has been retransmitted (for TCP_USER_TIMEOUT), else 0
+ * @user_timeout: TCP_USER_TIMEOUT in ms, or 0
  * @deferred: XTCP_*_DEFERRED bits
  * @listener: for a child not yet accepted, its listener (holds a ref)
  * @accept_node: entry in the listener's SYN or accept queue
@@ -193,8 +212,11 @@ struct xtcp_sock {
 	struct sk_buff_head	ofo_queue;
 	u32			max_window;
 	unsigned long		last_oow_ack;
-	u32			rto_ms;
+	struct xtcp_rtt		rtt;
+	u32			rto_us;
 	u8			retries;
+	u64			retrans_stamp;
+	u32			user_timeout;
 	unsigned long		deferred;
 
 	struct sock		*listener;
@@ -333,6 +355,9 @@ struct xtcp_net {
 	int			msl;		/* seconds */
 	int			fin_timeout;	/* seconds */
 	int			invalid_ratelimit; /* ms */
+	int			syn_retries;
+	int			synack_retries;
+	int			retries2;
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header	*sysctl_hdr;
 };
@@ -451,6 +476,9 @@ void xtcp_start_fin_wait2(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_retransmit_timer(struct sock *sk);
+void xtcp_rtt_init(struct xtcp_rtt *r);
+void xtcp_rtt_sample(struct xtcp_rtt *r, u32 rtt_us);
+u32 xtcp_rto_backoff(u32 rto_us);
 
 /* socket.c */
 void xtcp_done(struct sock *sk);

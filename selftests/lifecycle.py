@@ -920,6 +920,149 @@ def t_segmentation():
     check(last and last[-1].flags & PSH, "no PSH on the last segment")
 
 
+# ------------------------------------------------------------------ timers
+
+KNOBS = {"syn_retries": "tcp_syn_retries", "synack_retries":
+         "tcp_synack_retries", "retries2": "tcp_retries2"}
+
+
+def set_knob(name, value):
+    """net.xtcp.NAME, or Linux's net.ipv4 equivalent; restored after."""
+    full = ("net.xtcp." + name if FAM == "xtcp"
+            else "net.ipv4." + KNOBS[name])
+    old = read_sysctl(full)
+    if old is None or not write_sysctl(full, value):
+        raise Fail("no sysctl %s" % full)
+    TAP.defer(write_sysctl, full, old)
+
+
+def gaps(times):
+    return [b - a for a, b in zip(times, times[1:])]
+
+
+def near(x, want, what):
+    """X within generous bounds of WANT seconds (an emulated guest)."""
+    check(want * 0.75 <= x <= want * 1.6 + 0.3,
+          "%s: %.2fs, expected about %.1fs", what, x, want)
+
+
+@test("SYN retries: 1 s then 2 s apart, ETIMEDOUT after syn_retries = 2")
+def t_syn_retries():
+    set_knob("syn_retries", 2)
+    # Linux 6.5+ spaces its first SYN retries 1 s apart; 6.1 and XTCP
+    # back off from the first (RFC 6298 5.5)
+    old = read_sysctl("net.ipv4.tcp_syn_linear_timeouts")
+    if FAM == "inet" and old is not None:
+        write_sysctl("net.ipv4.tcp_syn_linear_timeouts", 0)
+        TAP.defer(write_sysctl, "net.ipv4.tcp_syn_linear_timeouts", old)
+    pport = port()
+    c = new_conn(pport)
+    s = sut_socket()
+    s.setblocking(False)
+    xconnect(s, PEER, pport)
+    syns, err = [], 0
+    end = time.monotonic() + 15
+    while time.monotonic() < end:
+        seg = c.next(0.1)
+        if seg is not None and seg.flags & SYN:
+            syns.append(seg.t)
+        if poll_events(s, select.POLLOUT | select.POLLERR, 0):
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            break
+    failed = time.monotonic()
+    diag("SYNs at %s s, connect failed at %.2f s" % (
+        " ".join("%.2f" % (t - syns[0]) for t in syns), failed - syns[0]))
+    check_eq(len(syns), 3, "SYNs sent (the first and 2 retries)")
+    near(gaps(syns)[0], 1.0, "first SYN retry")
+    near(gaps(syns)[1], 2.0, "second SYN retry")
+    check_eq(errno.errorcode.get(err, err), "ETIMEDOUT", "SO_ERROR")
+    near(failed - syns[0], 7.0, "connect() gave up")
+
+
+@test("SYN-ACK retries: 1 s then 2 s apart, request dropped after 2 retries")
+def t_synack_retries():
+    set_knob("synack_retries", 2)
+    lport, pport = port(), port()
+    listener(lport)
+    c = new_conn(pport, sport=lport)
+    c.send(SYN, opts=[("mss", 1460)])
+    sas = []
+    end = time.monotonic() + 12
+    gone = None
+    while time.monotonic() < end:
+        seg = c.next(0.1)
+        if seg is not None and seg.has(SYN | ACK):
+            sas.append(seg.t)
+        if sas and time.monotonic() - sas[0] > 2 and \
+                state_of(FAM, lport, pport) is None:
+            gone = time.monotonic()
+            break
+    check(sas, "no SYN-ACK")
+    diag("SYN-ACKs at %s s, request gone at %s" % (
+        " ".join("%.2f" % (t - sas[0]) for t in sas),
+        "%.2f s" % (gone - sas[0]) if gone else "never"))
+    check_eq(len(sas), 3, "SYN-ACKs sent (the first and 2 retries)")
+    near(gaps(sas)[0], 1.0, "first SYN-ACK retry")
+    near(gaps(sas)[1], 2.0, "second SYN-ACK retry")
+    check(gone is not None, "the request is still there after 12 s")
+    near(gone - sas[0], 7.0, "request dropped")
+
+
+def unacked_send(s, c, n=100):
+    """The SUT sends N bytes the script never acknowledges; returns the
+    times of the transmissions seen until the socket fails, and the
+    error it fails with."""
+    s.setblocking(False)
+    s.send(b"t" * n)
+    times, err = [], 0
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        seg = c.next(0.05)
+        if seg is not None and seg.dlen:
+            times.append(seg.t)
+        if poll_events(s, select.POLLERR, 0):
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            break
+    return times, err, time.monotonic()
+
+
+@test("RTO from the measured RTT (200 ms floor), doubling, ETIMEDOUT "
+      "after retries2 = 3")
+def t_rto_backoff():
+    set_knob("retries2", 3)
+    s, c, _, _ = active_open()
+    send_data(c, b"x" * 10)		# the SUT's ACK: a round trip ~ms
+    check_eq(recv_all(s, 10), b"x" * 10, "data")
+    s.send(b"y" * 10)
+    d = c.wait(lambda x: x.dlen > 0, "data")
+    c.send(ACK, ack=d.end)		# prompt ACK: another RTT sample
+    times, err, failed = unacked_send(s, c)
+    g = gaps(times)
+    diag("retransmissions after %s s; failed at %.2f s" % (
+        " ".join("%.2f" % x for x in g), failed - times[0]))
+    check(len(g) >= 3, "only %d retransmissions", len(g))
+    check(0.15 <= g[0] <= 0.7, "first RTO %.2fs: not from the measured "
+          "RTT (about 0.2 s expected, 1 s is the initial RTO)", g[0])
+    for a, b in zip(g, g[1:]):
+        check(1.5 <= b / a <= 2.7, "RTO went from %.2fs to %.2fs, not "
+              "doubled", a, b)
+    check_eq(errno.errorcode.get(err, err), "ETIMEDOUT", "SO_ERROR")
+    check(1.8 <= failed - times[0] <= 8, "gave up after %.2fs, expected "
+          "about 3 s", failed - times[0])
+
+
+@test("TCP_USER_TIMEOUT 1500 ms: ETIMEDOUT 1.5 s after the data was sent")
+def t_user_timeout():
+    s, c, _, _ = active_open()
+    s.setsockopt(socket.IPPROTO_TCP, 18, 1500)	# TCP_USER_TIMEOUT
+    check_eq(s.getsockopt(socket.IPPROTO_TCP, 18), 1500, "TCP_USER_TIMEOUT")
+    times, err, failed = unacked_send(s, c)
+    diag("%d transmissions, failed at %.2f s" % (len(times),
+                                                  failed - times[0]))
+    check_eq(errno.errorcode.get(err, err), "ETIMEDOUT", "SO_ERROR")
+    near(failed - times[0], 1.5, "gave up")
+
+
 def main():
     global FAM, TUN
     args = common_args("lifecycle.py", __doc__)

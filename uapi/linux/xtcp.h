@@ -45,5 +45,6 @@ enum {
 /* Socket options at level SOL_XTCP (or IPPROTO_TCP where Linux has one). */
 #define XTCP_NODELAY		1	/* same number as TCP_NODELAY */
 #define XTCP_MAXSEG		2	/* same number as TCP_MAXSEG */
+#define XTCP_USER_TIMEOUT	18	/* same number as TCP_USER_TIMEOUT */
 
 #endif /* _UAPI_LINUX_XTCP_H */
