@@ -185,6 +185,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		return;
 
 	xtcp_rcv_syn_options(sk, skb, &o);
+	xs->rcv_tstamp = jiffies;
 	if (cb->flags & TCPHDR_ACK) {
 		xtcp_ack_advance(sk, cb->ack_seq);
 		xs->snd_wnd = cb->window;	/* never scaled in a SYN */
@@ -270,8 +271,13 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		if (xs->listener) {
 			int err = xtcp_child_established(sk);
 
-			if (err == -ENOBUFS)	/* accept queue full */
+			if (err == -ENOBUFS) {	/* accept queue full */
+				XTCP_INC_STATS(sock_net(sk),
+					       XTCP_MIB_LISTENOVERFLOWS);
+				XTCP_INC_STATS(sock_net(sk),
+					       XTCP_MIB_LISTENDROPS);
 				return false;
+			}
 			if (err) {		/* listener is closing */
 				xtcp_send_active_reset(sk, GFP_ATOMIC);
 				xtcp_transition(sk, XTCP_EV_ABORT);
@@ -310,6 +316,15 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xtcp_ack_advance(sk, ack);
 	if (xtcp_seq_leq(xs->snd_una, ack))
 		xtcp_window_update(sk, cb);
+	/*
+	 * Nothing in flight: what the timer sent were window probes, and the
+	 * peer answered, so it is alive however long its window stays shut
+	 * (only unanswered probes count toward retries2, as in Linux).
+	 */
+	if (xs->snd_una == xs->snd_max && xs->retries) {
+		xs->retries = 0;
+		xs->retrans_stamp = 0;
+	}
 
 	if (xs->fin_queued && xs->snd_una == xs->write_seq) {
 		switch (sk->sk_state) {
@@ -547,6 +562,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!xtcp_rcv_ack(sk, skb))
 		goto drop;
+	/* the peer is alive: keepalive starts over */
+	xs->rcv_tstamp = jiffies;
+	xs->probes_out = 0;
 
 	/* seventh: segment text */
 	switch (sk->sk_state) {

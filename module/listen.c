@@ -253,6 +253,11 @@ static struct sock *xtcp_create_child(struct sock *sk, struct sk_buff *skb,
 	cxs->nodelay = xs->nodelay;
 	cxs->user_mss = xs->user_mss;
 	cxs->user_timeout = xs->user_timeout;
+	cxs->keepalive_time = xs->keepalive_time;
+	cxs->keepalive_intvl = xs->keepalive_intvl;
+	cxs->keepalive_probes = xs->keepalive_probes;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		sock_set_flag(child, SOCK_KEEPOPEN);
 
 	child->sk_num = sk->sk_num;
 	/* the port stays reserved until the last child and TIME_WAIT go */
@@ -324,12 +329,15 @@ int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 			       tcp_hdr(skb)->doff * 4 - sizeof(struct tcphdr), &o))
 		goto drop;
 	if (READ_ONCE(xs->syn_qlen) + READ_ONCE(xs->accept_qlen) >=
-	    READ_ONCE(xs->max_backlog))
-		goto drop;
+	    READ_ONCE(xs->max_backlog)) {
+		if (READ_ONCE(xs->accept_qlen) >= READ_ONCE(xs->max_backlog))
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
+		goto listen_drop;
+	}
 
 	child = xtcp_create_child(sk, skb, &o);
 	if (!child)
-		goto drop;
+		goto listen_drop;
 	cxs = xtcp_sk(child);
 	if (xtcp_ehash_insert(child))
 		goto free_child;	/* a connection with this 4-tuple exists */
@@ -361,6 +369,8 @@ free_child:
 	sock_set_flag(child, SOCK_DEAD);
 	xtcp_done(child);
 	sock_put(child);
+listen_drop:
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 drop:
 	kfree_skb(skb);
 	return 0;

@@ -30,9 +30,9 @@ static void xtcp_proc_sock(struct sock *sk, struct xtcp_walk *w)
 	if (hrtimer_is_queued(&xs->rtx_timer)) {
 		timer = 1;
 		when = hrtimer_get_remaining(&xs->rtx_timer);
-	} else if (hrtimer_is_queued(&xs->tw_timer)) {
+	} else if (hrtimer_is_queued(&xs->ka_timer)) {
 		timer = state == XTCP_TIME_WAIT ? 3 : 2;
-		when = hrtimer_get_remaining(&xs->tw_timer);
+		when = hrtimer_get_remaining(&xs->ka_timer);
 	}
 	when = nsecs_to_jiffies(when);
 	seq_printf(w->seq,
@@ -93,6 +93,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ABORTONTIMEOUT]	= "TCPAbortOnTimeout",
 	[XTCP_MIB_SEQDROPS]		= "SeqDrops",
 	[XTCP_MIB_ACKDROPS]		= "AckDrops",
+	[XTCP_MIB_KEEPALIVES]		= "TCPKeepAlive",
 	[XTCP_MIB_ACKSKIPPEDSEQ]	= "TCPACKSkippedSeq",
 	[XTCP_MIB_ACKSKIPPEDCHALLENGE]	= "TCPACKSkippedChallenge",
 	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "TCPACKSkippedTimeWait",

@@ -89,6 +89,7 @@ void xtcp_init_sock_common(struct sock *sk)
 	spin_lock_init(&xs->accept_lock);
 	xtcp_init_timers(sk);
 	xtcp_rtt_init(&xs->rtt);
+	xs->rcv_tstamp = jiffies;
 	xs->rto_us = xs->rtt.rto_us;
 	xs->mss = XTCP_DEFAULT_MSS;
 	xs->advmss = XTCP_DEFAULT_MSS;
@@ -826,6 +827,24 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			return -EINVAL;
 		WRITE_ONCE(xtcp_sk(sk)->user_timeout, val);
 		return 0;
+	case XTCP_KEEPIDLE:
+	case XTCP_KEEPINTVL:
+		if (val < 1 || val > XTCP_MAX_KEEPIDLE)
+			return -EINVAL;
+		lock_sock(sk);
+		if (optname == XTCP_KEEPIDLE) {
+			xtcp_sk(sk)->keepalive_time = val;
+			xtcp_reset_keepalive(sk);
+		} else {
+			xtcp_sk(sk)->keepalive_intvl = val;
+		}
+		release_sock(sk);
+		return 0;
+	case XTCP_KEEPCNT:
+		if (val < 1 || val > XTCP_MAX_KEEPCNT)
+			return -EINVAL;
+		WRITE_ONCE(xtcp_sk(sk)->keepalive_probes, val);
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -853,6 +872,18 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_USER_TIMEOUT:
 		val = READ_ONCE(xtcp_sk(sk)->user_timeout);
+		break;
+	case XTCP_KEEPIDLE:
+		val = xtcp_sk(sk)->keepalive_time ? :
+		      READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_time);
+		break;
+	case XTCP_KEEPINTVL:
+		val = xtcp_sk(sk)->keepalive_intvl ? :
+		      READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_intvl);
+		break;
+	case XTCP_KEEPCNT:
+		val = READ_ONCE(xtcp_sk(sk)->keepalive_probes) ? :
+		      READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_probes);
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -890,4 +921,5 @@ struct proto xtcp_prot = {
 	.obj_size	= sizeof(struct xtcp_sock),
 	.backlog_rcv	= xtcp_backlog_rcv,
 	.release_cb	= xtcp_release_cb,
+	.keepalive	= xtcp_keepalive,
 };

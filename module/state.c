@@ -141,6 +141,7 @@ void xtcp_set_state(struct sock *sk, int state)
 	if (state == XTCP_SYN_SENT)
 		XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
 	if (state == XTCP_ESTABLISHED) {
+		xtcp_reset_keepalive(sk);
 		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
 		if (xs->listener)
 			XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);

@@ -144,7 +144,7 @@ void xtcp_start_fin_wait2(struct sock *sk)
 	u64 ns = (u64)READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout) *
 		 NSEC_PER_SEC;
 
-	xtcp_timer_reset(sk, &xtcp_sk(sk)->tw_timer, ns);
+	xtcp_timer_reset(sk, &xtcp_sk(sk)->ka_timer, ns);
 }
 
 /**
@@ -159,10 +159,10 @@ void xtcp_stop_timers(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_timer_stop(sk, &xs->rtx_timer);
-	xtcp_timer_stop(sk, &xs->tw_timer);
+	xtcp_timer_stop(sk, &xs->ka_timer);
 	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->deferred))
 		__sock_put(sk);
-	if (test_and_clear_bit(XTCP_TW_DEFERRED, &xs->deferred))
+	if (test_and_clear_bit(XTCP_KA_DEFERRED, &xs->deferred))
 		__sock_put(sk);
 }
 
@@ -237,13 +237,115 @@ void xtcp_retransmit_timer(struct sock *sk)
 	xtcp_rearm_rtx(sk);
 }
 
-/* An orphan waited too long in FIN_WAIT_2. */
-static void xtcp_tw_timeout(struct sock *sk)
+static u32 xtcp_ka_time(const struct sock *sk)
 {
-	if (sk->sk_state != XTCP_FIN_WAIT2)
+	return xtcp_sk(sk)->keepalive_time ? :
+	       READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_time);
+}
+
+static u32 xtcp_ka_intvl(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepalive_intvl ? :
+	       READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_intvl);
+}
+
+static u32 xtcp_ka_probes(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepalive_probes ? :
+	       READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_probes);
+}
+
+/* States in which keepalive runs: synchronized, not yet closed. */
+static bool xtcp_ka_state(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT |
+				      TCPF_CLOSING | TCPF_LAST_ACK);
+}
+
+static void xtcp_ka_arm(struct sock *sk, u64 ms)
+{
+	xtcp_timer_reset(sk, &xtcp_sk(sk)->ka_timer, ms * NSEC_PER_MSEC);
+}
+
+/**
+ * xtcp_reset_keepalive() - (re)start keepalive from the last arrival
+ * @sk: socket, locked
+ *
+ * After SO_KEEPALIVE, TCP_KEEPIDLE, or a connection becoming established:
+ * the first probe goes out keepalive_time after the last segment arrived.
+ */
+void xtcp_reset_keepalive(struct sock *sk)
+{
+	u64 idle, when;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !xtcp_ka_state(sk) ||
+	    (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
 		return;
-	xtcp_transition(sk, XTCP_EV_TIMEOUT);
-	xtcp_done(sk);
+	idle = jiffies_to_msecs(jiffies - xtcp_sk(sk)->rcv_tstamp);
+	when = (u64)xtcp_ka_time(sk) * MSEC_PER_SEC;
+	xtcp_ka_arm(sk, when > idle ? when - idle : 0);
+}
+
+/**
+ * xtcp_keepalive() - struct proto's keepalive: SO_KEEPALIVE was set
+ * @sk: socket, locked
+ * @on: on or off
+ */
+void xtcp_keepalive(struct sock *sk, int on)
+{
+	if (on) {
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		xtcp_reset_keepalive(sk);
+	} else if (!(sk->sk_state == XTCP_FIN_WAIT2 &&
+		     sock_flag(sk, SOCK_DEAD))) {
+		xtcp_timer_stop(sk, &xtcp_sk(sk)->ka_timer);
+	}
+}
+
+/*
+ * The keepalive timer (RFC 1122 4.2.3.6), which also ends orphans that
+ * waited too long in FIN_WAIT_2.  After keepalive_time without a segment
+ * from the peer, a probe (an ACK at SND.UNA - 1, which the peer must
+ * answer) goes out every keepalive_intvl; after keepalive_probes without
+ * an answer the connection is reset and fails with ETIMEDOUT, as Linux's.
+ * While data is in flight the retransmission timer watches the peer.
+ */
+static void xtcp_keepalive_timer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 idle, ka_time;
+
+	if (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+		xtcp_transition(sk, XTCP_EV_TIMEOUT);
+		xtcp_done(sk);
+		return;
+	}
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !xtcp_ka_state(sk))
+		return;
+	ka_time = (u64)xtcp_ka_time(sk) * MSEC_PER_SEC;
+	if (xs->snd_una != xs->snd_max || xs->send_head) {
+		xtcp_ka_arm(sk, ka_time);
+		return;
+	}
+	idle = jiffies_to_msecs(jiffies - xs->rcv_tstamp);
+	if (idle < ka_time) {
+		xtcp_ka_arm(sk, ka_time - idle);
+		return;
+	}
+	if (xs->probes_out >= xtcp_ka_probes(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_transition(sk, XTCP_EV_TIMEOUT);
+		xtcp_done(sk);
+		sk_error_report(sk);
+		return;
+	}
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_KEEPALIVES);
+	xtcp_send_probe(sk);
+	xs->probes_out++;
+	xtcp_ka_arm(sk, (u64)xtcp_ka_intvl(sk) * MSEC_PER_SEC);
 }
 
 static enum hrtimer_restart xtcp_timer_fire(struct sock *sk, int bit,
@@ -267,11 +369,11 @@ static enum hrtimer_restart xtcp_rtx_fire(struct hrtimer *t)
 			       xtcp_retransmit_timer);
 }
 
-static enum hrtimer_restart xtcp_tw_fire(struct hrtimer *t)
+static enum hrtimer_restart xtcp_ka_fire(struct hrtimer *t)
 {
-	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, tw_timer);
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, ka_timer);
 
-	return xtcp_timer_fire(&xs->inet.sk, XTCP_TW_DEFERRED, xtcp_tw_timeout);
+	return xtcp_timer_fire(&xs->inet.sk, XTCP_KA_DEFERRED, xtcp_keepalive_timer);
 }
 
 void xtcp_init_timers(struct sock *sk)
@@ -280,8 +382,8 @@ void xtcp_init_timers(struct sock *sk)
 
 	hrtimer_init(&xs->rtx_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->rtx_timer.function = xtcp_rtx_fire;
-	hrtimer_init(&xs->tw_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	xs->tw_timer.function = xtcp_tw_fire;
+	hrtimer_init(&xs->ka_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xs->ka_timer.function = xtcp_ka_fire;
 }
 
 /**
@@ -296,8 +398,8 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_retransmit_timer(sk);
 		__sock_put(sk);
 	}
-	if (test_and_clear_bit(XTCP_TW_DEFERRED, &xs->deferred)) {
-		xtcp_tw_timeout(sk);
+	if (test_and_clear_bit(XTCP_KA_DEFERRED, &xs->deferred)) {
+		xtcp_keepalive_timer(sk);
 		__sock_put(sk);
 	}
 }

@@ -41,6 +41,11 @@ struct seq_file;
 #define XTCP_DEFAULT_FIN_TIMEOUT 60	/* seconds in orphaned FIN_WAIT_2 */
 #define XTCP_OFO_MAX_SEGS	1024	/* out-of-order queue, also rcvbuf */
 #define XTCP_DEFAULT_INVALID_RATELIMIT 500 /* ms, as Linux */
+#define XTCP_KEEPALIVE_TIME	7200	/* seconds, RFC 1122 4.2.3.6 */
+#define XTCP_KEEPALIVE_INTVL	75
+#define XTCP_KEEPALIVE_PROBES	9
+#define XTCP_MAX_KEEPIDLE	32767	/* seconds, as Linux */
+#define XTCP_MAX_KEEPCNT	127
 #define XTCP_DEFAULT_MSL	30	/* seconds; TIME_WAIT lasts 2 * MSL */
 
 /* Parsed TCP options of one segment. */
@@ -106,7 +111,7 @@ enum xtcp_event {
 /* Bits of xtcp_sock.deferred: timer work postponed while a user owns sk. */
 enum {
 	XTCP_RTX_DEFERRED,
-	XTCP_TW_DEFERRED,
+	XTCP_KA_DEFERRED,
 };
 
 /**
@@ -155,7 +160,12 @@ struct xtcp_port {
  * @closing: listener is closing; it owns its children's queue entries
  * @send_head: first skb of the write queue not yet sent
  * @rtx_timer: retransmission timer
- * @tw_timer: orphaned FIN_WAIT_2 timer
+ * @ka_timer: keepalive timer, and the orphaned FIN_WAIT_2 timer
+ * @rcv_tstamp: jiffies when the last segment arrived
+ * @probes_out: keepalive probes sent without an answer
+ * @keepalive_time: TCP_KEEPIDLE in seconds, or 0 for the sysctl
+ * @keepalive_intvl: TCP_KEEPINTVL in seconds, or 0 for the sysctl
+ * @keepalive_probes: TCP_KEEPCNT, or 0 for the sysctl
  * @ofo_queue: segments received ahead of RCV.NXT, sorted by sequence
  * @max_window: largest send window the peer offered (MAX.SND.WND)
  * @last_oow_ack: jiffies of the last ACK sent for an invalid segment
@@ -208,7 +218,12 @@ struct xtcp_sock {
 	struct sk_buff		*send_head;
 
 	struct hrtimer		rtx_timer;
-	struct hrtimer		tw_timer;
+	struct hrtimer		ka_timer;
+	unsigned long		rcv_tstamp;
+	u8			probes_out;
+	u16			keepalive_time;
+	u16			keepalive_intvl;
+	u8			keepalive_probes;
 	struct sk_buff_head	ofo_queue;
 	u32			max_window;
 	unsigned long		last_oow_ack;
@@ -338,6 +353,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONTIMEOUT,
 	XTCP_MIB_SEQDROPS,
 	XTCP_MIB_ACKDROPS,
+	XTCP_MIB_KEEPALIVES,
 	XTCP_MIB_ACKSKIPPEDSEQ,
 	XTCP_MIB_ACKSKIPPEDCHALLENGE,
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
@@ -355,6 +371,9 @@ struct xtcp_net {
 	int			msl;		/* seconds */
 	int			fin_timeout;	/* seconds */
 	int			invalid_ratelimit; /* ms */
+	int			keepalive_time;	/* seconds */
+	int			keepalive_intvl; /* seconds */
+	int			keepalive_probes;
 	int			syn_retries;
 	int			synack_retries;
 	int			retries2;
@@ -473,6 +492,8 @@ void xtcp_init_timers(struct sock *sk);
 void xtcp_rearm_rtx(struct sock *sk);
 void xtcp_stop_rtx(struct sock *sk);
 void xtcp_start_fin_wait2(struct sock *sk);
+void xtcp_keepalive(struct sock *sk, int on);
+void xtcp_reset_keepalive(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_retransmit_timer(struct sock *sk);

@@ -1063,6 +1063,114 @@ def t_user_timeout():
     near(failed - times[0], 1.5, "gave up")
 
 
+@test("keepalive: probes after TCP_KEEPIDLE, answered ones reset the count, "
+      "ETIMEDOUT after TCP_KEEPCNT unanswered")
+def t_keepalive():
+    s, c, _, _ = active_open()
+    s.setsockopt(socket.IPPROTO_TCP, 4, 1)	# TCP_KEEPIDLE 1 s
+    s.setsockopt(socket.IPPROTO_TCP, 5, 1)	# TCP_KEEPINTVL 1 s
+    s.setsockopt(socket.IPPROTO_TCP, 6, 2)	# TCP_KEEPCNT 2
+    check_eq([s.getsockopt(socket.IPPROTO_TCP, o) for o in (4, 5, 6)],
+             [1, 1, 2], "TCP_KEEPIDLE/KEEPINTVL/KEEPCNT")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    t0 = time.monotonic()
+    # a probe: an ACK at SND.UNA - 1 without data; the script answers
+    p1 = c.expect("keepalive probe", timeout=4)
+    only_flags(p1, ACK, "keepalive probe")
+    check_eq(p1.seq, seq_add(c.rcv_nxt, -1), "probe seq (SND.UNA - 1)")
+    check(p1.dlen <= 1, "probe carries %d bytes", p1.dlen)
+    near(p1.t - t0, 1.0, "first probe")
+    c.send(ACK)
+    # answered: the next probe comes after the idle time again
+    p2 = c.expect("second keepalive probe", timeout=4)
+    near(p2.t - p1.t, 1.0, "probe after an answered one")
+    # now the peer is gone: KEEPCNT probes in all, then a reset
+    probes, err = [p2.t], 0
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        seg = c.next(0.05)
+        if seg is not None and not seg.flags & RST:
+            probes.append(seg.t)
+        if poll_events(s, select.POLLERR, 0):
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            break
+    failed = time.monotonic()
+    diag("unanswered probes at %s s, failed at %.2f s" % (
+        " ".join("%.2f" % (t - p2.t) for t in probes), failed - p2.t))
+    check_eq(len(probes), 2, "unanswered probes")
+    check_eq(errno.errorcode.get(err, err), "ETIMEDOUT", "SO_ERROR")
+    near(failed - p2.t, 2.0, "keepalive gave up")
+
+
+@test("full accept queue: the SYN is dropped, no RST; ListenOverflows and "
+      "ListenDrops count it")
+def t_listen_overflow():
+    lport = port()
+    listener(lport, backlog=1)
+    before = [counter(FAM, "TcpExt", n) for n in ("ListenOverflows",
+                                                   "ListenDrops")]
+    dropped = None
+    for i in range(4):
+        c = new_conn(port(), sport=lport)
+        c.send(SYN, opts=[("mss", 1460)])
+        seg = c.next(1.0)
+        if seg is None:
+            dropped = i
+            break
+        only_flags(seg, SYN | ACK, "answer to SYN %d" % (i + 1), allow=ECE)
+        c.send(ACK)			# established, never accepted
+        check_eq(c.quiet(0.2), [], "answer to the ACK %d" % (i + 1))
+    check(dropped is not None, "4 connections fit a backlog of 1")
+    diag("backlog 1: SYN %d dropped" % (dropped + 1))
+    after = [counter(FAM, "TcpExt", n) for n in ("ListenOverflows",
+                                                  "ListenDrops")]
+    if None in before or None in after:
+        diag("counters not readable: not checked")
+        return
+    check(after[0] > before[0], "ListenOverflows did not move")
+    check(after[1] > before[1], "ListenDrops did not move")
+
+
+@test("zero window: probes with backoff, answered ones never time out, "
+      "data flows when the window opens")
+def t_zero_window():
+    set_knob("retries2", 3)	# more answered probes than this: still alive
+    s, c, _, _ = active_open(win=1000)
+    data = PATTERN[:3000]
+    s.setblocking(False)
+    check_eq(s.send(data), 3000, "send() into the send buffer")
+    d = c.wait(lambda x: x.dlen > 0, "data")
+    for x in c.quiet(0.3):		# Linux sends 2 x 500 (half the window)
+        if x.dlen and seq_diff(x.end, d.end) > 0:
+            d = x
+    check_eq(seq_diff(d.end, c.sut_iss), 1001,
+             "bytes sent into a 1000-byte window")
+    c.send(ACK, ack=d.end, win=0)	# the reader stopped: window shut
+    probes = []
+    end = time.monotonic() + 15
+    while len(probes) < 4 and time.monotonic() < end:
+        seg = c.next(0.2)
+        if seg is None:
+            continue
+        check(seg.dlen <= 1, "%d bytes sent into a zero window", seg.dlen)
+        probes.append(seg.t)
+        c.send(ACK, ack=d.end, win=0)	# answered, still shut
+    g = gaps(probes)
+    diag("probes %s s apart" % " ".join("%.2f" % x for x in g))
+    check_eq(len(probes), 4, "probes answered with a zero window")
+    # backoff (Linux caps it at retries2 doublings: the last ones level off)
+    check(g[1] >= g[0] * 1.4, "probe interval went from %.2fs to %.2fs",
+          g[0], g[1])
+    for a, b in zip(g, g[1:]):
+        check(b >= a * 0.9, "probe interval went from %.2fs down to %.2fs",
+              a, b)
+    check_state(FAM, c.sport, c.pport, ESTABLISHED)
+    c.send(ACK, ack=d.end, win=65535)	# the reader is back
+    rest = collect(c, d.end, 2000, 65535, data[1000:])
+    diag("after the window opened: %d segments, %d bytes" % (
+        len(rest), sum(x.dlen for x in rest)))
+
+
 def main():
     global FAM, TUN
     args = common_args("lifecycle.py", __doc__)
