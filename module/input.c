@@ -189,6 +189,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	if (cb->flags & TCPHDR_ACK) {
 		xtcp_ack_advance(sk, cb->ack_seq);
 		xs->snd_wnd = cb->window;	/* never scaled in a SYN */
+		xs->max_window = xs->snd_wnd;
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack_seq;
 		xtcp_transition(sk, XTCP_EV_RCV_SYNACK);
@@ -200,13 +201,12 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	}
 	/* simultaneous open: our SYN goes out again as SYN-ACK */
 	xs->snd_wnd = cb->window;
+	xs->max_window = xs->snd_wnd;
 	xs->snd_wl1 = cb->seq;
 	xtcp_transition(sk, XTCP_EV_RCV_SYN);
 	skb = skb_peek(&sk->sk_write_queue);
-	if (skb) {
-		XTCP_SKB_CB(skb)->retrans++;
-		xtcp_transmit_skb(sk, skb);
-	}
+	if (skb)
+		xtcp_retransmit_skb(sk, skb);
 }
 
 /* RFC 5961 3.2 and 4.2: answer a suspicious RST or SYN with an ACK. */
@@ -300,7 +300,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	}
 
 	switch (xtcp_ack_action(ack, xs->snd_una, xs->snd_max,
-				max(xs->max_window, xs->snd_wnd))) {
+				xs->max_window)) {
 	case XTCP_DROP_ACK:
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACKDROPS);
 		xtcp_send_dupack(sk, skb);
@@ -506,12 +506,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 		/* our SYN-ACK was lost and the peer repeats its SYN */
 		if (!(cb->flags & TCPHDR_ACK)) {
-			if (syn) {
-				XTCP_INC_STATS(sock_net(sk),
-					       XTCP_MIB_RETRANSSEGS);
-				XTCP_SKB_CB(syn)->retrans++;
-				xtcp_transmit_skb(sk, syn);
-			}
+			if (syn)
+				xtcp_retransmit_skb(sk, syn);
 			goto drop;
 		}
 		/*

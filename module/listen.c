@@ -286,6 +286,7 @@ static struct sock *xtcp_create_child(struct sock *sk, struct sk_buff *skb,
 	cxs->snd_max = cxs->iss;
 	cxs->write_seq = cxs->iss;
 	cxs->snd_wnd = XTCP_SKB_CB(skb)->window;
+	cxs->max_window = cxs->snd_wnd;
 	cxs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
 	cxs->snd_wl2 = cxs->iss;
 

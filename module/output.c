@@ -264,6 +264,27 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 	return xtcp_xmit(sk, out, cb->seq, flags);
 }
 
+/**
+ * xtcp_retransmit_skb() - send a segment of the write queue again
+ * @sk: socket, locked
+ * @skb: segment sent before
+ *
+ * The one place a retransmission is counted: the segment's retrans count
+ * (Karn's rule keeps it out of RTT samples) and RetransSegs.
+ *
+ * Return: as xtcp_transmit_skb().
+ */
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	int err = xtcp_transmit_skb(sk, skb);
+
+	if (err != -ENOBUFS) {
+		XTCP_SKB_CB(skb)->retrans++;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	}
+	return err;
+}
+
 /* Split @skb after @len payload bytes; the tail becomes a new unsent skb. */
 static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
@@ -327,13 +348,11 @@ void xtcp_push(struct sock *sk)
 			if (xtcp_split(sk, skb, cut))
 				break;
 		}
-		if (xtcp_transmit_skb(sk, skb) == -ENOBUFS)
+		if ((xtcp_seq_leq(cb->end_seq, xs->snd_max) ?
+		     xtcp_retransmit_skb(sk, skb) :
+		     xtcp_transmit_skb(sk, skb)) == -ENOBUFS)
 			break;
 		sent = true;
-		if (xtcp_seq_leq(cb->end_seq, xs->snd_max)) {
-			cb->retrans++;
-			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
-		}
 		if (xtcp_seq_gt(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
 		if (xtcp_seq_gt(xs->snd_nxt, xs->snd_max))

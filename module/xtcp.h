@@ -468,6 +468,7 @@ void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
 int xtcp_queue_ctl(struct sock *sk, u8 flags, gfp_t gfp);
 void xtcp_push(struct sock *sk);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);

@@ -37,19 +37,15 @@ from xtcp_pkt import (ACK, CLOSE_WAIT, FIN, FIN_WAIT2, PSH, RST, SIOCINQ,
                       diag, flag_str, ioctl_int, lo_pair, recv_all, seq_add,
                       seq_diff, set_linger, setup_env, state_name, state_of,
                       wait_state, write_sysctl)
+from xtcp_pkt import port_allocator
 
 LO = "127.0.0.1"
 FAM = "xtcp"
 SNIFF = None
 TESTS = []
 TAP = Tap(TESTS)
-_next_port = [21000]
+port = port_allocator(21000)
 HALF_BYTES = 512 * 1024		# the half-close transfers
-
-
-def port():
-    _next_port[0] += 1
-    return _next_port[0]
 
 
 class Pair:

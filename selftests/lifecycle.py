@@ -31,6 +31,7 @@ from xtcp_pkt import (ACK, CLOSE_WAIT, CLOSING, CWR, ECE, ESTABLISHED, FIN,
                       seq_diff, set_linger, set_timeouts, setup_env, so_error,
                       state_name, state_of, wait_poll, write_sysctl, xaccept,
                       xbind, xconnect, xgetpeername, xgetsockname)
+from xtcp_pkt import port_allocator, test_registry
 
 SUT = "10.99.0.1"		# our side of the tun: the socket under test
 PEER = "10.99.0.2"		# the far side: this script
@@ -40,19 +41,10 @@ FAM = "xtcp"
 TUN = None
 TESTS = []
 TAP = Tap(TESTS)
-_next_port = [20000]
+test = test_registry(TESTS)
+port = port_allocator(20000)
 
 
-def test(name):
-    def reg(fn):
-        TESTS.append((name, fn))
-        return fn
-    return reg
-
-
-def port():
-    _next_port[0] += 1
-    return _next_port[0]
 
 
 def isn_for(p):

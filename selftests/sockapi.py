@@ -27,28 +27,20 @@ from xtcp_pkt import (AF_XTCP, SIOCINQ, SIOCOUTQ, T_EXPECT, Bg, Fail, Tap,
                       set_linger, set_timeouts, setup_env, so_error, wait_poll,
                       write_sysctl, xaccept, xbind, xconnect, xgetpeername,
                       xgetsockname)
+from xtcp_pkt import port_allocator, test_registry
 
 LO = "127.0.0.1"
 FAM = "xtcp"
 TESTS = []
 TAP = Tap(TESTS)
-_next_port = [22000]
+test = test_registry(TESTS)
+port = port_allocator(22000)
 
 POLLIN, POLLOUT = select.POLLIN, select.POLLOUT
 POLLERR, POLLHUP, POLLRDHUP = select.POLLERR, select.POLLHUP, select.POLLRDHUP
 ALL = POLLIN | POLLOUT | POLLRDHUP	# POLLERR and POLLHUP always count
 
 
-def test(name):
-    def reg(fn):
-        TESTS.append((name, fn))
-        return fn
-    return reg
-
-
-def port():
-    _next_port[0] += 1
-    return _next_port[0]
 
 
 def sut_socket():

@@ -10,20 +10,4 @@
 # tests); XTCP_TIME_SCALE stretches the time limits.  Arguments are passed
 # on (names of tests to run).
 
-DIR=$(cd "$(dirname "$0")" && pwd)
-PY=/usr/bin/python3
-export PYTHONDONTWRITEBYTECODE=1
-
-if [ "$(id -u)" != 0 ]; then
-	echo "TAP version 13"
-	echo "1..0 # SKIP must be run as root"
-	exit 4
-fi
-if [ ! -x $PY ] || ! command -v unshare >/dev/null; then
-	echo "TAP version 13"
-	echo "1..0 # SKIP needs $PY and unshare"
-	exit 4
-fi
-# shellcheck disable=SC2016
-exec unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
-	$PY "$DIR/sockapi.py" --family "${XTCP_FAMILY:-xtcp}" "$@"
+exec "$(dirname "$0")/py_test.sh" sockapi.py "$@"

@@ -680,21 +680,21 @@ def xaccept(s, timeout=None):
             _from_sin(sa))
 
 
-def xgetsockname(s):
-    """(family, addr, port) through a struct sockaddr_in."""
+def _getname(fn, what, s):
     sa = SockaddrIn()
     ln = ctypes.c_uint(ctypes.sizeof(sa))
-    if libc.getsockname(s.fileno(), ctypes.byref(sa), ctypes.byref(ln)) < 0:
-        raise _oserror("getsockname")
+    if fn(s.fileno(), ctypes.byref(sa), ctypes.byref(ln)) < 0:
+        raise _oserror(what)
     return _from_sin(sa)
+
+
+def xgetsockname(s):
+    """(family, addr, port) through a struct sockaddr_in."""
+    return _getname(libc.getsockname, "getsockname", s)
 
 
 def xgetpeername(s):
-    sa = SockaddrIn()
-    ln = ctypes.c_uint(ctypes.sizeof(sa))
-    if libc.getpeername(s.fileno(), ctypes.byref(sa), ctypes.byref(ln)) < 0:
-        raise _oserror("getpeername")
-    return _from_sin(sa)
+    return _getname(libc.getpeername, "getpeername", s)
 
 
 def so_error(s):
@@ -1012,6 +1012,28 @@ class Bg(threading.Thread):
         if self.exc is not None:
             raise self.exc
         return self.result
+
+
+def test_registry(tests):
+    """The @test(NAME) decorator of a script: registers the function in
+    TESTS (the list its Tap runs) under NAME."""
+    def test(name):
+        def reg(fn):
+            tests.append((name, fn))
+            return fn
+        return reg
+    return test
+
+
+def port_allocator(first):
+    """port() for a script: FIRST + 1, FIRST + 2, ... (scripts use
+    disjoint ranges, so their connections never meet)."""
+    last = [first]
+
+    def port():
+        last[0] += 1
+        return last[0]
+    return port
 
 
 class Tap:
