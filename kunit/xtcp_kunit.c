@@ -184,23 +184,117 @@ static void parse_options__wscale_clamped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.wscale, 14);	/* RFC 7323 2.3 */
 }
 
-static void build_syn_options__roundtrip(struct kunit *test)
+static void build_options__syn_roundtrip(struct kunit *test)
 {
+	struct xtcp_out_opts o = { .mss = 65483, .wscale = 7 };
 	u8 buf[40];
 	struct xtcp_opts p;
 	unsigned int n;
 
-	n = xtcp_build_syn_options(buf, 65483, 7);
+	n = xtcp_build_options(buf, &o);
 	KUNIT_EXPECT_EQ(test, n % 4, 0U);
 	KUNIT_ASSERT_EQ(test, xtcp_parse_options(buf, n, &p), 0);
 	KUNIT_EXPECT_EQ(test, p.mss, 65483);
 	KUNIT_EXPECT_TRUE(test, p.have_wscale);
 	KUNIT_EXPECT_EQ(test, p.wscale, 7);
 
-	n = xtcp_build_syn_options(buf, 1460, -1);
+	o.wscale = -1;
+	o.mss = 1460;
+	n = xtcp_build_options(buf, &o);
 	KUNIT_EXPECT_EQ(test, n, 4U);
 	KUNIT_ASSERT_EQ(test, xtcp_parse_options(buf, n, &p), 0);
 	KUNIT_EXPECT_FALSE(test, p.have_wscale);
+}
+
+/* Byte for byte the SYN options Linux sends: MSS, SACK_PERM, TS, NOP, WS. */
+static void build_options__syn_linux_layout(struct kunit *test)
+{
+	static const u8 linux_syn[] = {
+		2, 4, 0x05, 0xb4,		/* MSS 1460 */
+		4, 2,				/* SACK permitted */
+		8, 10, 1, 2, 3, 4, 0, 0, 0, 0,	/* TSval, TSecr 0 */
+		1, 3, 3, 7,			/* NOP, window scale 7 */
+	};
+	static const u8 linux_syn_nots[] = {
+		2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7,
+	};
+	static const u8 linux_syn_nosack[] = {
+		2, 4, 0x05, 0xb4, 1, 1, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0,
+		1, 3, 3, 7,
+	};
+	struct xtcp_out_opts o = { .mss = 1460, .wscale = 7, .sack_ok = true,
+				   .ts = true, .tsval = 0x01020304 };
+	u8 buf[40];
+
+	KUNIT_ASSERT_EQ(test, xtcp_build_options(buf, &o), sizeof(linux_syn));
+	KUNIT_EXPECT_EQ(test, memcmp(buf, linux_syn, sizeof(linux_syn)), 0);
+	o.ts = false;
+	KUNIT_ASSERT_EQ(test, xtcp_build_options(buf, &o),
+			sizeof(linux_syn_nots));
+	KUNIT_EXPECT_EQ(test, memcmp(buf, linux_syn_nots, sizeof(linux_syn_nots)),
+			0);
+	o.ts = true;
+	o.sack_ok = false;
+	KUNIT_ASSERT_EQ(test, xtcp_build_options(buf, &o),
+			sizeof(linux_syn_nosack));
+	KUNIT_EXPECT_EQ(test, memcmp(buf, linux_syn_nosack,
+				     sizeof(linux_syn_nosack)), 0);
+}
+
+/* Timestamps leave room for three SACK blocks, none for a fourth. */
+static void build_options__sack_blocks_fit(struct kunit *test)
+{
+	struct xtcp_out_opts o = { .wscale = -1, .ts = true, .tsval = 7,
+				   .tsecr = 9, .num_sacks = 4 };
+	struct xtcp_opts p;
+	u8 buf[40];
+	unsigned int n, i;
+
+	for (i = 0; i < 4; i++) {
+		o.sacks[i].start = 0xfffff000U + 1000 * i;
+		o.sacks[i].end = o.sacks[i].start + 500;
+	}
+	n = xtcp_build_options(buf, &o);
+	KUNIT_EXPECT_EQ(test, n, 40U);
+	KUNIT_ASSERT_EQ(test, xtcp_parse_options(buf, n, &p), 0);
+	KUNIT_EXPECT_TRUE(test, p.have_ts);
+	KUNIT_EXPECT_EQ(test, p.tsval, 7U);
+	KUNIT_EXPECT_EQ(test, p.tsecr, 9U);
+	KUNIT_ASSERT_EQ(test, p.num_sacks, 3);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, p.sacks[i].start, o.sacks[i].start);
+		KUNIT_EXPECT_EQ(test, p.sacks[i].end, o.sacks[i].end);
+	}
+	o.ts = false;
+	n = xtcp_build_options(buf, &o);
+	KUNIT_EXPECT_EQ(test, n, 36U);
+	KUNIT_ASSERT_EQ(test, xtcp_parse_options(buf, n, &p), 0);
+	KUNIT_EXPECT_EQ(test, p.num_sacks, 4);
+	KUNIT_EXPECT_FALSE(test, p.have_ts);
+}
+
+/* A SACK option whose length is not 2 + 8n is ignored, not misread. */
+static void parse_options__bad_sack_length(struct kunit *test)
+{
+	static const u8 o[] = { 1, 1, 5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 0 };
+	struct xtcp_opts p;
+
+	KUNIT_ASSERT_EQ(test, xtcp_parse_options(o, sizeof(o), &p), 0);
+	KUNIT_EXPECT_EQ(test, p.num_sacks, 0);
+}
+
+/* RFC 7323 5.3 R1 and 5.5. */
+static void paws__old_timestamps_rejected(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(99, 100, 0));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(100, 100, 0));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(101, 100, 0));
+	/* the timestamp clock wraps like sequence numbers */
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(5, 0xfffffff0U, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(0xfffffff0U, 5, 0));
+	/* after 24 idle days TS.Recent is no longer trusted */
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(99, 100, 24 * 24 * 3600));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(99, 100, 24 * 24 * 3600 + 1));
 }
 
 static struct kunit_case xtcp_options_cases[] = {
@@ -209,7 +303,11 @@ static struct kunit_case xtcp_options_cases[] = {
 	KUNIT_CASE(parse_options__malformed),
 	KUNIT_CASE(parse_options__wrong_length_ignored),
 	KUNIT_CASE(parse_options__wscale_clamped),
-	KUNIT_CASE(build_syn_options__roundtrip),
+	KUNIT_CASE(build_options__syn_roundtrip),
+	KUNIT_CASE(build_options__syn_linux_layout),
+	KUNIT_CASE(build_options__sack_blocks_fit),
+	KUNIT_CASE(parse_options__bad_sack_length),
+	KUNIT_CASE(paws__old_timestamps_rejected),
 	{}
 };
 
@@ -552,8 +650,351 @@ static struct kunit_suite xtcp_rto_suite = {
 	.test_cases = xtcp_rto_cases,
 };
 
+/* ---- congestion control: NewReno (RFC 5681) and CUBIC (RFC 9438) ---- */
+
+static void cong__newreno_slow_start_and_avoidance(struct kunit *test)
+{
+	const struct xtcp_cong_ops *ops = &xtcp_newreno;
+	struct xtcp_cc cc;
+	int i;
+
+	xtcp_cc_init(&cc);
+	ops->init(&cc);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);	/* RFC 6928 */
+	ops->cong_avoid(&cc, 10, 0, 0);		/* one RTT of ACKs doubles */
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20U);
+	cc.ssthresh = ops->ssthresh(&cc);	/* a loss: half */
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	cc.cwnd = cc.ssthresh;
+	for (i = 0; i < 10; i++)		/* one window of ACKs: +1 */
+		ops->cong_avoid(&cc, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 11U);
+	for (i = 0; i < 10; i++)
+		ops->cong_avoid(&cc, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 11U);	/* 11 ACKs needed now */
+	ops->cong_avoid(&cc, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 12U);
+	cc.cwnd = 3;
+	KUNIT_EXPECT_EQ(test, ops->ssthresh(&cc), 2U);	/* never below 2 */
+}
+
+/* Slow start stops at ssthresh; the rest of the ACK counts toward CA. */
+static void cong__slow_start_stops_at_ssthresh(struct kunit *test)
+{
+	struct xtcp_cc cc;
+
+	xtcp_cc_init(&cc);
+	cc.cwnd = 8;
+	cc.ssthresh = 10;
+	KUNIT_EXPECT_EQ(test, xtcp_slow_start(&cc, 5), 3U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	xtcp_newreno.cong_avoid(&cc, 0, 0, 0);
+	cc.cwnd = 8;
+	cc.cwnd_cnt = 0;
+	xtcp_newreno.cong_avoid(&cc, 5, 0, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd_cnt, 3U);
+}
+
+static void cong__cbrt(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_cbrt(0), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_cbrt(7), 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_cbrt(8), 2U);
+	KUNIT_EXPECT_EQ(test, xtcp_cbrt(26), 2U);
+	KUNIT_EXPECT_EQ(test, xtcp_cbrt(27), 3U);
+	KUNIT_EXPECT_EQ(test, xtcp_cbrt(1000000000000000000ULL), 1000000U);
+	KUNIT_EXPECT_EQ(test, xtcp_cbrt(U64_MAX), 2642245U);
+}
+
+/* RFC 9438 4.6 and 4.7: beta 0.7, and fast convergence. */
+static void cong__cubic_reduction(struct kunit *test)
+{
+	const struct xtcp_cong_ops *ops = &xtcp_cubic;
+	struct xtcp_cc cc;
+
+	xtcp_cc_init(&cc);
+	ops->init(&cc);
+	cc.cwnd = 100;
+	KUNIT_EXPECT_EQ(test, ops->ssthresh(&cc), 70U);
+	KUNIT_EXPECT_EQ(test, cc.w_max, 100U);
+	/* a second loss below the last W_max: W_max = cwnd (1 + beta) / 2 */
+	cc.cwnd = 80;
+	KUNIT_EXPECT_EQ(test, ops->ssthresh(&cc), 56U);
+	KUNIT_EXPECT_EQ(test, cc.w_max, 68U);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_cong_find("cubic"), &xtcp_cubic);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_cong_find("reno"), &xtcp_newreno);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_cong_find("newreno"), &xtcp_newreno);
+	KUNIT_EXPECT_NULL(test, xtcp_cong_find("bbr"));
+}
+
+/* W_cubic(t) = C (t - K)^3 + W_max, C = 0.4, in ms here. */
+static void cong__cubic_function(struct kunit *test)
+{
+	/* W_max 100 after a cut to 70: K = cbrt(30 / 0.4) s = 4.217 s */
+	u32 k = xtcp_cbrt(30ULL * 2500000000ULL);
+
+	KUNIT_EXPECT_EQ(test, k, 4217U);
+	/* 0.4 * 4.217^3 = 29.99, rounded down: 71 */
+	KUNIT_EXPECT_EQ(test, xtcp_cubic_target(100, k, 0), 71U);
+	KUNIT_EXPECT_EQ(test, xtcp_cubic_target(100, k, k), 100U);
+	/* 10 s past K: 100 + 0.4 * 1000 */
+	KUNIT_EXPECT_EQ(test, xtcp_cubic_target(100, k, k + 10000), 500U);
+	/* far below the origin the function does not go under 1 */
+	KUNIT_EXPECT_EQ(test, xtcp_cubic_target(10, 100000, 0), 1U);
+}
+
+/*
+ * Driven by one window of ACKs per 100 ms round trip after a loss at 100
+ * segments, CUBIC climbs back to W_max in about K = 4.2 s, fast at first
+ * and slowly near the plateau (concave), then probes beyond it (convex).
+ */
+static void cong__cubic_recovers_to_wmax(struct kunit *test)
+{
+	const struct xtcp_cong_ops *ops = &xtcp_cubic;
+	u32 now = 1000, first_s, at_k, after;
+	struct xtcp_cc cc;
+	int rtt;
+
+	xtcp_cc_init(&cc);
+	ops->init(&cc);
+	cc.cwnd = 100;
+	cc.ssthresh = ops->ssthresh(&cc);
+	cc.cwnd = cc.ssthresh;
+	for (rtt = 0; rtt < 10; rtt++, now += 100)
+		ops->cong_avoid(&cc, cc.cwnd, now, 100000);
+	first_s = cc.cwnd - 70;
+	for (; rtt < 42; rtt++, now += 100)
+		ops->cong_avoid(&cc, cc.cwnd, now, 100000);
+	at_k = cc.cwnd;
+	KUNIT_EXPECT_GE(test, at_k, 95U);
+	KUNIT_EXPECT_LE(test, at_k, 105U);
+	/* concave: the first second won more than the last one before K */
+	KUNIT_EXPECT_GT(test, first_s, 10U);
+	for (; rtt < 82; rtt++, now += 100)
+		ops->cong_avoid(&cc, cc.cwnd, now, 100000);
+	after = cc.cwnd;
+	KUNIT_EXPECT_GT(test, after, at_k + 20);	/* 0.4 * 4^3 = 25.6 */
+}
+
+static struct kunit_case xtcp_cong_cases[] = {
+	KUNIT_CASE(cong__newreno_slow_start_and_avoidance),
+	KUNIT_CASE(cong__slow_start_stops_at_ssthresh),
+	KUNIT_CASE(cong__cbrt),
+	KUNIT_CASE(cong__cubic_reduction),
+	KUNIT_CASE(cong__cubic_function),
+	KUNIT_CASE(cong__cubic_recovers_to_wmax),
+	{}
+};
+
+static struct kunit_suite xtcp_cong_suite = {
+	.name = "xtcp_cong",
+	.test_cases = xtcp_cong_cases,
+};
+
+/* ---- the SACK scoreboard (RFC 2018, RFC 2883, RFC 6675) ---- */
+
+/* Queue a sent segment [seq, seq + len) with real payload in a page. */
+static struct sk_buff *sb_seg(struct kunit *test, struct sk_buff_head *q,
+			      u32 seq, u32 len)
+{
+	struct sk_buff *skb = xtcp_alloc_tx_skb(NULL, GFP_KERNEL);
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	skb_fill_page_desc(skb, 0, page, 0, len);
+	skb->len += len;
+	skb->data_len += len;
+	skb->truesize += len;
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq + len;
+	XTCP_SKB_CB(skb)->tx_ns = 1;
+	__skb_queue_tail(q, skb);
+	return skb;
+}
+
+/* Segments of 1000 bytes from 0xfffff000 on: the space wraps inside. */
+#define SB_BASE 0xfffff000U
+
+static void sb_fill(struct kunit *test, struct sk_buff_head *q, int n, u32 len)
+{
+	int i;
+
+	__skb_queue_head_init(q);
+	for (i = 0; i < n; i++)
+		sb_seg(test, q, SB_BASE + i * len, len);
+}
+
+static void sack__tags_whole_segments(struct kunit *test)
+{
+	struct xtcp_scoreboard sb = {};
+	struct xtcp_sack_block b = { SB_BASE + 4000, SB_BASE + 8000 };
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+	bool dsack;
+
+	sb_fill(test, &q, 3, 4000);
+	KUNIT_EXPECT_EQ(test, xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE,
+					   SB_BASE + 12000, &b, 1, &sb, &dsack),
+			4000U);
+	KUNIT_EXPECT_FALSE(test, dsack);
+	KUNIT_EXPECT_EQ(test, sb.sacked_out, 4000U);
+	KUNIT_EXPECT_EQ(test, sb.highest_sack, SB_BASE + 8000);
+	skb = skb_peek(&q)->next;
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->sacked, XTCP_TAG_SACKED);
+	/* the same block again tags nothing new */
+	KUNIT_EXPECT_EQ(test, xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE,
+					   SB_BASE + 12000, &b, 1, &sb, &dsack),
+			0U);
+	__skb_queue_purge(&q);
+}
+
+static void sack__splits_at_block_edges(struct kunit *test)
+{
+	struct xtcp_scoreboard sb = {};
+	struct xtcp_sack_block b = { SB_BASE + 1000, SB_BASE + 3000 };
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+	bool dsack;
+	u32 want[][3] = {	/* seq, len, tags */
+		{ SB_BASE, 1000, 0 },
+		{ SB_BASE + 1000, 2000, XTCP_TAG_SACKED },
+		{ SB_BASE + 3000, 1000, 0 },
+		{ SB_BASE + 4000, 4000, 0 },
+	};
+	int i = 0;
+
+	sb_fill(test, &q, 2, 4000);
+	KUNIT_EXPECT_EQ(test, xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE,
+					   SB_BASE + 8000, &b, 1, &sb, &dsack),
+			2000U);
+	KUNIT_ASSERT_EQ(test, skb_queue_len(&q), 4U);
+	skb_queue_walk(&q, skb) {
+		KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, want[i][0]);
+		KUNIT_EXPECT_EQ(test, skb->len, want[i][1]);
+		KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->end_seq,
+				want[i][0] + want[i][1]);
+		KUNIT_EXPECT_EQ(test, (u32)XTCP_SKB_CB(skb)->sacked, want[i][2]);
+		i++;
+	}
+	__skb_queue_purge(&q);
+}
+
+/* RFC 2883 D-SACK, and blocks no receiver can honestly send. */
+static void sack__dsack_and_bogus_blocks(struct kunit *test)
+{
+	struct xtcp_scoreboard sb = {};
+	struct xtcp_sack_block below[] = {
+		{ SB_BASE - 1000, SB_BASE },		/* D-SACK: below ACK */
+		{ SB_BASE + 2000, SB_BASE + 3000 },
+	};
+	struct xtcp_sack_block inside[] = {
+		{ SB_BASE + 5000, SB_BASE + 6000 },	/* D-SACK: in block 2 */
+		{ SB_BASE + 4000, SB_BASE + 7000 },
+	};
+	struct xtcp_sack_block bogus[] = {
+		{ SB_BASE + 9000, SB_BASE + 20000 },	/* past SND.MAX */
+		{ SB_BASE + 3000, SB_BASE + 3000 },	/* empty */
+		{ SB_BASE + 1000, SB_BASE },		/* reversed */
+	};
+	struct sk_buff_head q;
+	bool dsack;
+
+	sb_fill(test, &q, 10, 1000);
+	KUNIT_EXPECT_EQ(test, xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE,
+					   SB_BASE + 10000, below, 2, &sb,
+					   &dsack), 1000U);
+	KUNIT_EXPECT_TRUE(test, dsack);
+	KUNIT_EXPECT_EQ(test, xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE,
+					   SB_BASE + 10000, inside, 2, &sb,
+					   &dsack), 3000U);
+	KUNIT_EXPECT_TRUE(test, dsack);
+	KUNIT_EXPECT_EQ(test, xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE,
+					   SB_BASE + 10000, bogus, 3, &sb,
+					   &dsack), 0U);
+	KUNIT_EXPECT_FALSE(test, dsack);
+	KUNIT_EXPECT_EQ(test, sb.sacked_out, 4000U);
+	__skb_queue_purge(&q);
+}
+
+/* RFC 6675 IsLost: more than 2 MSS SACKed above a hole. */
+static void sack__isloss_needs_dupthresh(struct kunit *test)
+{
+	struct xtcp_scoreboard sb = {};
+	struct xtcp_sack_block b = { SB_BASE + 3000, SB_BASE + 5000 };
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+	bool dsack;
+
+	sb_fill(test, &q, 10, 1000);
+	xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE, SB_BASE + 10000, &b, 1, &sb,
+		     &dsack);
+	KUNIT_EXPECT_EQ(test, xtcp_mark_lost(&q, SB_BASE + 10000, &sb, 2000),
+			0U);	/* two segments above: not yet */
+	b.start = SB_BASE + 5000;
+	b.end = SB_BASE + 6000;
+	xtcp_sacktag(NULL, &q, SB_BASE, SB_BASE, SB_BASE + 10000, &b, 1, &sb,
+		     &dsack);
+	KUNIT_EXPECT_EQ(test, xtcp_mark_lost(&q, SB_BASE + 10000, &sb, 2000),
+			3000U);	/* three: the hole below is lost */
+	KUNIT_EXPECT_EQ(test, sb.lost_out, 3000U);
+	skb_queue_walk(&q, skb) {
+		u32 seq = XTCP_SKB_CB(skb)->seq;
+
+		if (xtcp_seq_lt(seq, SB_BASE + 3000))
+			KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->sacked,
+					XTCP_TAG_LOST);
+		else if (xtcp_seq_geq(seq, SB_BASE + 6000))
+			KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->sacked, 0);
+	}
+	/* the ACK of the first two drops them from every sum */
+	while ((skb = skb_peek(&q)) &&
+	       xtcp_seq_leq(XTCP_SKB_CB(skb)->end_seq, SB_BASE + 2000)) {
+		xtcp_untag(&sb, skb);
+		__skb_unlink(skb, &q);
+		kfree_skb(skb);
+	}
+	KUNIT_EXPECT_EQ(test, sb.lost_out, 1000U);
+	KUNIT_EXPECT_EQ(test, sb.sacked_out, 3000U);
+	__skb_queue_purge(&q);
+}
+
+/* A partly acknowledged tagged segment is cut back to what is left. */
+static void sack__trim_head(struct kunit *test)
+{
+	struct xtcp_scoreboard sb = { .lost_out = 4000 };
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	sb_fill(test, &q, 1, 4000);
+	skb = skb_peek(&q);
+	XTCP_SKB_CB(skb)->sacked = XTCP_TAG_LOST;
+	KUNIT_ASSERT_EQ(test, xtcp_trim_head(NULL, &sb, skb, SB_BASE + 1500), 0);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, SB_BASE + 1500);
+	KUNIT_EXPECT_EQ(test, skb->len, 2500U);
+	KUNIT_EXPECT_EQ(test, skb_frag_off(&skb_shinfo(skb)->frags[0]), 1500U);
+	KUNIT_EXPECT_EQ(test, sb.lost_out, 2500U);
+	__skb_queue_purge(&q);
+}
+
+static struct kunit_case xtcp_sack_cases[] = {
+	KUNIT_CASE(sack__tags_whole_segments),
+	KUNIT_CASE(sack__splits_at_block_edges),
+	KUNIT_CASE(sack__dsack_and_bogus_blocks),
+	KUNIT_CASE(sack__isloss_needs_dupthresh),
+	KUNIT_CASE(sack__trim_head),
+	{}
+};
+
+static struct kunit_suite xtcp_sack_suite = {
+	.name = "xtcp_sack",
+	.test_cases = xtcp_sack_cases,
+};
+
 kunit_test_suites(&xtcp_seq_suite, &xtcp_options_suite, &xtcp_state_suite,
-		  &xtcp_isn_suite, &xtcp_validate_suite, &xtcp_rto_suite);
+		  &xtcp_isn_suite, &xtcp_validate_suite, &xtcp_rto_suite,
+		  &xtcp_cong_suite, &xtcp_sack_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for XTCP");

@@ -43,12 +43,14 @@ static int xtcp_parse_skb_options(const struct sk_buff *skb,
 }
 
 /*
- * Drop segments of the write queue that SEG.ACK covers entirely.  After a
- * go-back-N, acknowledged segments may sit at or after send_head, which then
- * moves past them.  The oldest of them times a round trip, unless one was
- * retransmitted (Karn's rule: its ACK could be for either copy).
+ * Drop segments of the write queue that SEG.ACK covers entirely, untagging
+ * them in the scoreboard; a tagged segment SEG.ACK covers in part is cut
+ * back.  The oldest segment acknowledged times a round trip, unless one was
+ * retransmitted (Karn's rule: its ACK could be for either copy); then the
+ * echoed timestamp, if any, times it (RFC 7323 4.1).
  */
-static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
+static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
+				 const struct xtcp_opts *o)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool karn = false;
@@ -56,15 +58,21 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
-	       xtcp_seq_leq(XTCP_SKB_CB(skb)->end_seq, ack)) {
-		if (XTCP_SKB_CB(skb)->retrans || !XTCP_SKB_CB(skb)->tx_ns)
+	       skb != xs->send_head) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!xtcp_seq_leq(cb->end_seq, ack)) {
+			if (cb->sacked && xtcp_seq_gt(ack, cb->seq))
+				xtcp_trim_head(sk, &xs->sb, skb, ack);
+			break;
+		}
+		if (cb->retrans || !cb->tx_ns)
 			karn = true;
 		else if (!first_tx)
-			first_tx = XTCP_SKB_CB(skb)->tx_ns;
-		if (skb == xs->send_head)
-			xs->send_head = skb_queue_is_last(&sk->sk_write_queue,
-							  skb) ? NULL :
-					skb_queue_next(&sk->sk_write_queue, skb);
+			first_tx = cb->tx_ns;
+		if (!(cb->sacked & XTCP_TAG_SACKED))
+			xtcp_note_reordering(&xs->sb, skb);
+		xtcp_untag(&xs->sb, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_free_tx_skb(sk, skb);
 	}
@@ -75,6 +83,11 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 			xtcp_rtt_sample(&xs->rtt,
 					min_t(u64, (now - first_tx) / NSEC_PER_USEC,
 					      U32_MAX));
+	} else if (karn && o && o->have_ts && xs->ts_ok && o->tsecr) {
+		u32 ms = xtcp_ts_now(xs) - o->tsecr;
+
+		if (ms < 60 * MSEC_PER_SEC)
+			xtcp_rtt_sample(&xs->rtt, max(ms, 1U) * USEC_PER_MSEC);
 	}
 }
 
@@ -97,7 +110,8 @@ static void xtcp_write_space(struct sock *sk)
 }
 
 /* SND.UNA < SEG.ACK <= SND.NXT: new data is acknowledged. */
-static void xtcp_ack_advance(struct sock *sk, u32 ack)
+static void xtcp_ack_advance(struct sock *sk, u32 ack,
+			     const struct xtcp_opts *o)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -106,7 +120,7 @@ static void xtcp_ack_advance(struct sock *sk, u32 ack)
 		xs->snd_nxt = ack;
 	xs->retries = 0;
 	xs->retrans_stamp = 0;
-	xtcp_clean_rtx_queue(sk, ack);
+	xtcp_clean_rtx_queue(sk, ack, o);
 	/* new data acknowledged: the backoff ends (as Linux) */
 	xs->rto_us = xs->rtt.rto_us;
 	if (xs->snd_una == xs->snd_max && !xs->send_head)
@@ -154,7 +168,16 @@ void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
 		xs->snd_wscale = 0;
 		xs->rcv_wscale = 0;
 	}
+	/* SACK and timestamps only when both ends offer them */
+	xs->sack_ok = xs->sack_ok && o->sack_ok;
+	xs->ts_ok = xs->ts_ok && o->have_ts;
+	if (xs->ts_ok) {
+		xs->ts_recent = o->tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
 	xtcp_init_mss(sk, o->have_mss ? o->mss : XTCP_DEFAULT_MSS);
+	xs->rcv_mss = min_t(u16, xs->advmss, XTCP_DEFAULT_MSS);
+	xs->rcv_wup = xs->rcv_nxt;
 }
 
 /* RFC 9293 3.10.7.3: SYN-SENT. */
@@ -187,7 +210,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	xtcp_rcv_syn_options(sk, skb, &o);
 	xs->rcv_tstamp = jiffies;
 	if (cb->flags & TCPHDR_ACK) {
-		xtcp_ack_advance(sk, cb->ack_seq);
+		xtcp_ack_advance(sk, cb->ack_seq, &o);
 		xs->snd_wnd = cb->window;	/* never scaled in a SYN */
 		xs->max_window = xs->snd_wnd;
 		xs->snd_wl1 = cb->seq;
@@ -257,11 +280,16 @@ static void xtcp_rcv_reset(struct sock *sk)
  * The ACK check (RFC 9293 3.10.7.4, fifth).  Return: false if the segment
  * must be dropped here.
  */
-static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
+static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
+			 const struct xtcp_opts *o)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ack = cb->ack_seq;
+	struct xtcp_ack_sample as = {
+		.prior_pipe = xtcp_pipe(xs),
+		.tsecr = o && o->have_ts && xs->ts_ok ? o->tsecr : 0,
+	};
+	u32 ack = cb->ack_seq, prior_una;
 
 	if (sk->sk_state == XTCP_SYN_RECV) {
 		if (!xtcp_seq_between(ack, xs->snd_una + 1, xs->snd_max)) {
@@ -289,7 +317,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->max_window = max(xs->max_window, xs->snd_wnd);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;
-		xtcp_ack_advance(sk, ack);
+		xtcp_ack_advance(sk, ack, o);
 		xtcp_transition(sk, XTCP_EV_RCV_ACK_SYN);
 		sk->sk_state_change(sk);
 		if (xs->listener) {
@@ -312,10 +340,31 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	default:
 		break;
 	}
+	prior_una = xs->snd_una;
+	if (xs->sack_ok && o && o->num_sacks) {
+		bool dsack;
+
+		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_SACKBLOCKSRECV,
+			       o->num_sacks);
+		as.sacked = xtcp_sacktag(sk, &sk->sk_write_queue, ack,
+					 xs->snd_una, xs->snd_max, o->sacks,
+					 o->num_sacks, &xs->sb, &dsack);
+		if (dsack)
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DSACKRECV);
+	}
+	/* RFC 5681 2: nothing new acknowledged, no data, same window */
+	as.dupack = ack == prior_una && xs->snd_una != xs->snd_max &&
+		    !skb->len && !(cb->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+		    ((u32)cb->window << xs->snd_wscale) == xs->snd_wnd;
 	if (xtcp_seq_gt(ack, xs->snd_una))
-		xtcp_ack_advance(sk, ack);
+		xtcp_ack_advance(sk, ack, o);
+	as.acked = xs->snd_una - prior_una;
 	if (xtcp_seq_leq(xs->snd_una, ack))
 		xtcp_window_update(sk, cb);
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				   TCPF_CLOSE_WAIT | TCPF_CLOSING |
+				   TCPF_LAST_ACK))
+		xtcp_cc_ack(sk, &as);
 	/*
 	 * Nothing in flight: what the timer sent were window probes, and the
 	 * peer answered, so it is alive however long its window stays shut
@@ -386,6 +435,19 @@ static bool xtcp_ofo_drain(struct sock *sk)
 	return fin;
 }
 
+/* Report [start, end) as received twice in the next ACK (RFC 2883). */
+static void xtcp_dsack_set(struct sock *sk, u32 start, u32 end, int field)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok || !READ_ONCE(xtcp_pernet(sock_net(sk))->dsack))
+		return;
+	xs->dsack.start = start;
+	xs->dsack.end = end;
+	xs->dsack_pending = true;
+	XTCP_INC_STATS(sock_net(sk), field);
+}
+
 /*
  * Hold a segment that arrived ahead of RCV.NXT, sorted by sequence number,
  * within the receive buffer.  A segment the queue holds entirely already
@@ -410,6 +472,7 @@ static bool xtcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
 		if (xtcp_seq_leq(pcb->seq, cb->seq) &&
 		    xtcp_seq_geq(pcb->seq + pos->len, end)) {
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
+			xtcp_dsack_set(sk, cb->seq, end, XTCP_MIB_DSACKOFOSENT);
 			return false;	/* a duplicate */
 		}
 		if (xtcp_seq_gt(pcb->seq, cb->seq))
@@ -423,6 +486,7 @@ static bool xtcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
 		__skb_queue_after(&xs->ofo_queue, prev, skb);
 	else
 		__skb_queue_head(&xs->ofo_queue, skb);
+	xs->last_ofo_seq = cb->seq;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUE);
 	return true;
 }
@@ -432,32 +496,64 @@ static bool xtcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
  * with whatever the out-of-order queue then completes; payload ahead of
  * RCV.NXT waits in the out-of-order queue.  Return: true if @skb was
  * queued (either way); *fin is set when a FIN held back in the
- * out-of-order queue is now in sequence.
+ * out-of-order queue is now in sequence, *quick when the ACK must not
+ * wait (out of order, a hole filled, a duplicate: RFC 5681 4.2).
  */
-static bool xtcp_rcv_data(struct sock *sk, struct sk_buff *skb, bool *fin)
+static bool xtcp_rcv_data(struct sock *sk, struct sk_buff *skb, bool *fin,
+			  bool *quick)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 seq = cb->seq + !!(cb->flags & TCPHDR_SYN);
+	bool had_ofo;
 
 	/* after SHUT_RD data is still queued and readable, as in Linux */
 	if (!skb->len)
 		return false;
+	xs->rcv_mss = clamp_t(u32, skb_shinfo(skb)->gso_size ? : skb->len,
+			      xs->rcv_mss, xs->advmss);
 	if (xtcp_seq_gt(seq, xs->rcv_nxt)) {
 		cb->seq = seq;
 		cb->flags &= ~TCPHDR_SYN;
+		*quick = true;
+		xs->quickack = max_t(u8, xs->quickack, XTCP_QUICKACKS);
 		return xtcp_ofo_queue(sk, skb);
 	}
-	if (xtcp_seq_leq(seq + skb->len, xs->rcv_nxt))
-		return false;		/* all of it was had already */
+	if (xtcp_seq_leq(seq + skb->len, xs->rcv_nxt)) {
+		/* all of it was had already */
+		xtcp_dsack_set(sk, seq, seq + skb->len, XTCP_MIB_DSACKOLDSENT);
+		*quick = true;
+		return false;
+	}
+	if (xtcp_seq_lt(seq, xs->rcv_nxt))
+		xtcp_dsack_set(sk, seq, xs->rcv_nxt, XTCP_MIB_DSACKOLDSENT);
 	skb_dst_drop(skb);
 	skb_orphan(skb);
 	skb_set_owner_r(skb, sk);
 	xtcp_queue_rcv(sk, skb, seq);
-	if (!skb_queue_empty(&xs->ofo_queue))
+	had_ofo = !skb_queue_empty(&xs->ofo_queue);
+	if (had_ofo) {
 		*fin = xtcp_ofo_drain(sk);
+		*quick = true;
+	}
 	sk->sk_data_ready(sk);
 	return true;
+}
+
+/*
+ * ACK received data now, or let it wait (delayed ACK): at once when asked
+ * to, in quick-ACK mode (the start of a connection, after disorder), or
+ * when more than one full-sized segment is unacknowledged, as Linux.
+ */
+static void xtcp_ack_snd_check(struct sock *sk, bool quick)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (quick || xs->quickack || !skb_queue_empty(&xs->ofo_queue) ||
+	    xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss)
+		xtcp_send_ack(sk);
+	else
+		xtcp_delay_ack(sk);
 }
 
 /* RFC 9293 3.10.7.4, eighth check: an in-sequence FIN. */
@@ -490,6 +586,43 @@ static void xtcp_rcv_fin(struct sock *sk)
 	}
 }
 
+/*
+ * RFC 7323 5.3: PAWS (R1) for a segment with a timestamp.  Return: false if
+ * the segment is an old duplicate and must be dropped (after a duplicate
+ * ACK); an RST passes, as in Linux.
+ */
+static bool xtcp_paws_check(struct sock *sk, struct sk_buff *skb,
+			    const struct xtcp_opts *o)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ts_ok || !o->have_ts || (XTCP_SKB_CB(skb)->flags & TCPHDR_RST))
+		return true;
+	if (!xtcp_paws_reject(o->tsval, xs->ts_recent,
+			      ktime_get_seconds() - xs->ts_recent_stamp))
+		return true;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTAB);
+	xtcp_send_dupack(sk, skb);
+	return false;
+}
+
+/*
+ * RFC 7323 4.3 (R3): remember the peer's timestamp to echo, from the
+ * segment that covers Last.ACK.sent, so TSecr times the right segment.
+ */
+static void xtcp_store_ts_recent(struct sock *sk, const struct sk_buff *skb,
+				 const struct xtcp_opts *o)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ts_ok || !o->have_ts ||
+	    xtcp_seq_gt(XTCP_SKB_CB(skb)->seq, xs->rcv_wup) ||
+	    (s32)(o->tsval - xs->ts_recent) < 0)
+		return;
+	xs->ts_recent = o->tsval;
+	xs->ts_recent_stamp = ktime_get_seconds();
+}
+
 /* RFC 9293 3.10.7.4: every synchronized state. */
 static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 {
@@ -497,8 +630,18 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 rcv_wnd = xtcp_seq_gt(xs->rcv_adv, xs->rcv_nxt) ?
 		      xs->rcv_adv - xs->rcv_nxt : 0;
-	bool queued = false, need_ack = false, ofo_fin = false;
+	bool queued = false, need_ack = false, ofo_fin = false, quick = false;
+	struct xtcp_opts o;
 	u32 seg_len;
+
+	if (tcp_hdr(skb)->doff > 5) {
+		if (xtcp_parse_skb_options(skb, &o)) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INERRS);
+			goto drop;
+		}
+	} else {
+		memset(&o, 0, sizeof(o));
+	}
 
 	if (sk->sk_state == XTCP_SYN_RECV && (cb->flags & TCPHDR_SYN) &&
 	    !(cb->flags & TCPHDR_RST) && cb->seq == xs->irs) {
@@ -522,6 +665,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 	seg_len = cb->end_seq - cb->seq;
 
+	if (!xtcp_paws_check(sk, skb, &o))
+		goto drop;
+
 	/* second: RST (RFC 5961 3.2), before the first for its own rules */
 	if (cb->flags & TCPHDR_RST) {
 		switch (xtcp_rst_action(cb->seq, xs->rcv_nxt, rcv_wnd)) {
@@ -541,6 +687,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* first: sequence number */
 	if (!xtcp_seq_acceptable(cb->seq, seg_len, xs->rcv_nxt, rcv_wnd)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SEQDROPS);
+		if (skb->len && xtcp_seq_lt(cb->seq, xs->rcv_nxt))
+			xtcp_dsack_set(sk, cb->seq, cb->seq + skb->len,
+				       XTCP_MIB_DSACKOLDSENT);
 		xtcp_send_dupack(sk, skb);
 		goto drop;
 	}
@@ -556,8 +705,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACKDROPS);
 		goto drop;
 	}
-	if (!xtcp_rcv_ack(sk, skb))
+	if (!xtcp_rcv_ack(sk, skb, &o))
 		goto drop;
+	xtcp_store_ts_recent(sk, skb, &o);
 	/* the peer is alive: keepalive starts over */
 	xs->rcv_tstamp = jiffies;
 	xs->probes_out = 0;
@@ -569,7 +719,7 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	case XTCP_FIN_WAIT2:
 		if (skb->len) {
 			need_ack = true;
-			queued = xtcp_rcv_data(sk, skb, &ofo_fin);
+			queued = xtcp_rcv_data(sk, skb, &ofo_fin, &quick);
 		}
 		break;
 	default:
@@ -581,16 +731,24 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (sk->sk_state != XTCP_CLOSE)
 			xtcp_rcv_fin(sk);
 		need_ack = true;
+		quick = true;
 	} else if (cb->flags & TCPHDR_FIN) {
 		need_ack = true;	/* a FIN ahead of a hole */
+		quick = true;
 	}
 
-	if (need_ack && sk->sk_state != XTCP_CLOSE)
-		xtcp_send_ack(sk);
-	if (sk->sk_state == XTCP_TIME_WAIT)
+	if (sk->sk_state == XTCP_TIME_WAIT) {
+		if (need_ack)
+			xtcp_send_ack(sk);
 		xtcp_time_wait(sk);
-	else if (sk->sk_state != XTCP_CLOSE)
+	} else if (sk->sk_state != XTCP_CLOSE) {
+		/* data we send now carries the ACK, if any is due */
 		xtcp_push(sk);
+		if (need_ack && xs->rcv_wup != xs->rcv_nxt)
+			xtcp_ack_snd_check(sk, quick);
+		else if (need_ack && (quick || xs->dsack_pending))
+			xtcp_send_ack(sk);
+	}
 drop:
 	if (!queued)
 		kfree_skb(skb);

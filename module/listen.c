@@ -278,6 +278,9 @@ static struct sock *xtcp_create_child(struct sock *sk, struct sk_buff *skb,
 
 	cxs->wscale_ok = o->have_wscale;
 	cxs->rcv_wscale = 7;
+	cxs->nodelay = xs->nodelay;
+	cxs->cork = xs->cork;
+	xtcp_init_options(child, sk);
 	xtcp_rcv_syn_options(child, skb, o);
 	cxs->iss = xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source,
 			    ktime_get_ns());

@@ -32,15 +32,21 @@ struct sk_buff *xtcp_alloc_tx_skb(struct sock *sk, gfp_t gfp)
 		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
-	sk_wmem_queued_add(sk, skb->truesize);
-	sk_mem_charge(sk, skb->truesize);
+	if (sk) {	/* NULL only for the KUnit suite */
+		sk_wmem_queued_add(sk, skb->truesize);
+		sk_mem_charge(sk, skb->truesize);
+	}
 	return skb;
 }
 
+XTCP_EXPORT_FOR_TEST(xtcp_alloc_tx_skb);
+
 void xtcp_free_tx_skb(struct sock *sk, struct sk_buff *skb)
 {
-	sk_wmem_queued_add(sk, -skb->truesize);
-	sk_mem_uncharge(sk, skb->truesize);
+	if (sk) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		sk_mem_uncharge(sk, skb->truesize);
+	}
 	__kfree_skb(skb);
 }
 
@@ -170,7 +176,90 @@ void xtcp_init_mss(struct sock *sk, u16 peer_mss)
 	if (xs->user_mss)
 		xs->advmss = min(xs->advmss, xs->user_mss);
 	xs->mss = min_t(u32, xs->advmss, peer_mss ? peer_mss : XTCP_DEFAULT_MSS);
+	/* the MSS counts payload: timestamps take 12 bytes of every segment */
+	if (xs->ts_ok)
+		xs->mss -= XTCP_TSOPT_LEN;
 	xs->mss = max_t(u16, xs->mss, 64);
+}
+
+/**
+ * xtcp_init_options() - what a new connection offers, and its algorithm
+ * @sk: socket about to connect, or a child about to answer a SYN
+ * @parent: the child's listener, or NULL
+ *
+ * SACK and timestamps are offered as net.xtcp.sack and net.xtcp.timestamps
+ * say; the SYN's answer decides (xtcp_rcv_syn_options()).  The timestamp
+ * clock starts at a random value per connection, so TSval tells nothing
+ * about the host's uptime.  A child uses its listener's congestion control.
+ */
+void xtcp_init_options(struct sock *sk, const struct sock *parent)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->sack_ok = READ_ONCE(xn->sack);
+	xs->ts_ok = READ_ONCE(xn->timestamps);
+	xs->ts_offset = get_random_u32();
+	if (parent)
+		xs->ca_ops = xtcp_sk(parent)->ca_ops;
+	xtcp_cc_init(&xs->cc);
+	xs->ca_ops->init(&xs->cc);
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->quickack = XTCP_QUICKACKS;
+}
+
+/* Our timestamp clock: milliseconds, from a random origin per connection. */
+u32 xtcp_ts_now(const struct xtcp_sock *xs)
+{
+	return (u32)ktime_to_ms(ktime_get()) + xs->ts_offset;
+}
+
+/*
+ * The SACK blocks of an ACK (RFC 2018 4): a D-SACK first when one is due
+ * (RFC 2883), then the block holding the segment that arrived last, then
+ * the other out-of-order blocks from the lowest up.
+ */
+static unsigned int xtcp_sack_blocks(struct xtcp_sock *xs,
+				     struct xtcp_sack_block *out)
+{
+	struct sk_buff *skb;
+	unsigned int n = 0, first = 0, i;
+	struct xtcp_sack_block b = { 0, 0 };
+	bool have = false;
+
+	if (xs->dsack_pending) {
+		out[n++] = xs->dsack;
+		xs->dsack_pending = false;
+		first = n;
+	}
+	skb_queue_walk(&xs->ofo_queue, skb) {
+		u32 seq = XTCP_SKB_CB(skb)->seq, end = seq + skb->len;
+
+		if (have && xtcp_seq_leq(seq, b.end)) {
+			if (xtcp_seq_gt(end, b.end))
+				b.end = end;
+			continue;
+		}
+		if (have) {
+			if (n >= XTCP_MAX_SACKS)
+				break;
+			out[n++] = b;
+		}
+		b.start = seq;
+		b.end = end;
+		have = true;
+	}
+	if (have && n < XTCP_MAX_SACKS)
+		out[n++] = b;
+	/* the block with the newest arrival goes first */
+	for (i = first; i < n; i++) {
+		if (xtcp_seq_between(xs->last_ofo_seq, out[i].start,
+				     out[i].end - 1)) {
+			swap(out[first], out[i]);
+			break;
+		}
+	}
+	return n;
 }
 
 /*
@@ -181,22 +270,43 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	unsigned int payload = skb->len, optlen = 0;
+	unsigned int payload = skb->len, optlen;
 	u8 opts[XTCP_MAX_TCP_HDR - sizeof(struct tcphdr)];
+	struct xtcp_out_opts o = { .wscale = -1 };
 	struct tcphdr *th;
 	u32 wnd;
 
 	if (sk->sk_state != XTCP_SYN_SENT)
 		flags |= TCPHDR_ACK;
+	o.ts = xs->ts_ok;
+	if (o.ts) {
+		o.tsval = xtcp_ts_now(xs);
+		o.tsecr = xs->ts_recent;
+	}
 	if (flags & TCPHDR_SYN) {
+		o.mss = xs->advmss;
+		o.sack_ok = xs->sack_ok;
+		if (xs->wscale_ok)
+			o.wscale = xs->rcv_wscale;
+		if (!(flags & TCPHDR_ACK))
+			o.tsecr = 0;
 		/* a SYN's window is never scaled (RFC 7323 2.2) */
-		optlen = xtcp_build_syn_options(opts, xs->advmss,
-						xs->wscale_ok ?
-						xs->rcv_wscale : -1);
 		wnd = min_t(u32, xtcp_rcv_space(sk), 65535U);
 		xs->rcv_adv = xs->rcv_nxt + wnd;
 	} else {
+		if (xs->sack_ok && !payload && !(flags & TCPHDR_RST) &&
+		    (xs->dsack_pending || !skb_queue_empty(&xs->ofo_queue)))
+			o.num_sacks = xtcp_sack_blocks(xs, o.sacks);
 		wnd = xtcp_select_window(sk);
+	}
+	optlen = xtcp_build_options(opts, &o);
+	if ((flags & TCPHDR_ACK) && !(flags & TCPHDR_RST)) {
+		/* this ACK covers whatever a delayed ACK was waiting for */
+		xs->rcv_wup = xs->rcv_nxt;
+		if (xs->ack_pending)
+			xtcp_stop_dack(sk);
+		if (xs->quickack)
+			xs->quickack--;
 	}
 
 	th = skb_push(skb, sizeof(*th) + optlen);
@@ -285,17 +395,32 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	return err;
 }
 
-/* Split @skb after @len payload bytes; the tail becomes a new unsent skb. */
-static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+/**
+ * xtcp_split() - cut a segment of the write queue in two
+ * @sk: socket, or NULL (KUnit) for no memory accounting
+ * @q: the queue @skb is in (the write queue)
+ * @skb: segment, sent or not
+ * @len: payload bytes that stay in @skb, less than skb->len
+ *
+ * The tail becomes a new segment right after @skb with the same state
+ * (tags, retransmission count, send time); a FIN moves with it.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_split(struct sock *sk, struct sk_buff_head *q, struct sk_buff *skb,
+	       u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
 	struct sk_buff *nskb;
 	u32 nlen, truesize = skb->truesize;
 
+	if (!len || len >= skb->len)
+		return -EINVAL;
 	/* a segment sent before may still share its frags with a clone */
 	if (skb_unclone(skb, GFP_ATOMIC))
 		return -ENOMEM;
-	sk_wmem_queued_add(sk, skb->truesize - truesize);
+	if (sk)
+		sk_wmem_queued_add(sk, skb->truesize - truesize);
 	nskb = xtcp_alloc_tx_skb(sk, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOMEM;
@@ -310,34 +435,92 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb->flags = cb->flags;
 	ncb->retrans = cb->retrans;
 	ncb->tx_ns = cb->tx_ns;
+	ncb->sacked = cb->sacked;
 	cb->end_seq = ncb->seq;
 	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
-	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	__skb_queue_after(q, skb, nskb);
 	return 0;
 }
 
-/**
- * xtcp_push() - send what the peer's window allows
- * @sk: socket, locked
- *
- * Sends segments from xs->send_head while they fit in the send window
- * (after a retransmission timeout send_head is the oldest unacknowledged
- * segment again, so this also resends).  A
- * segment larger than the usable window is split at an MSS boundary; less
- * than one MSS of window is not used while data is in flight (sender-side
- * silly window avoidance).  Arms the retransmission timer.
+XTCP_EXPORT_FOR_TEST(xtcp_split);
+
+/*
+ * Nagle (RFC 896, in Minshall's form as Linux): a segment smaller than the
+ * MSS at the end of the queue waits while an earlier small segment is
+ * unacknowledged, unless TCP_NODELAY.  TCP_CORK and MSG_MORE hold it
+ * regardless, until more data fills it, the socket is uncorked, or the
+ * retransmission timer (at most an RTO, as Linux) pushes it out.
  */
-void xtcp_push(struct sock *sk)
+static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (skb->len >= xs->mss ||
+	    (XTCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
+	    !skb_queue_is_last(&sk->sk_write_queue, skb))
+		return false;
+	if (xs->cork || xs->more)
+		return true;
+	if (xs->nodelay)
+		return false;
+	return xs->snd_una != xs->snd_max &&
+	       xtcp_seq_gt(xs->snd_sml, xs->snd_una);
+}
+
+/* States in which the congestion window applies. */
+static bool xtcp_cwnd_state(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				      TCPF_CLOSE_WAIT | TCPF_CLOSING |
+				      TCPF_LAST_ACK);
+}
+
+/**
+ * __xtcp_push() - send what the windows allow
+ * @sk: socket, locked
+ * @force: send a held small segment (uncork, TCP_NODELAY, timer)
+ *
+ * First segments taken for lost are resent (module/recovery.c), then new
+ * segments go from xs->send_head while they fit both the peer's window and
+ * the congestion window (RFC 5681, RFC 6675 pipe).  A segment larger than
+ * the room left is split at an MSS boundary; less than one MSS of peer
+ * window is not used while data is in flight (sender-side silly window
+ * avoidance).  Arms the retransmission timer.
+ */
+void __xtcp_push(struct sock *sk, bool force)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 quota = U32_MAX;
 	struct sk_buff *skb;
 	bool sent = false;
+
+	if (xtcp_cwnd_state(sk)) {
+		/* restart after idle: the window is old news (RFC 5681 4.1) */
+		if (xs->snd_una == xs->snd_max && xs->send_head && xs->lsnd_ns &&
+		    ktime_get_ns() - xs->lsnd_ns >
+		    (u64)xs->rto_us * NSEC_PER_USEC &&
+		    xs->cc.cwnd > XTCP_INIT_CWND) {
+			xs->cc.ssthresh = max(xs->cc.ssthresh,
+					      xs->cc.cwnd * 3 / 4);
+			xs->cc.cwnd = XTCP_INIT_CWND;
+		}
+		quota = xtcp_cwnd_quota(xs);
+	}
+	if (xs->sb.lost_out)
+		sent = xtcp_xmit_lost(sk, &quota);
+	xs->cwnd_blocked = false;
 
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 wnd_end = xs->snd_una + xs->snd_wnd;
 		u32 avail = xtcp_seq_gt(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
 
+		if (!quota) {
+			xs->cwnd_blocked = true;
+			break;
+		}
+		if (skb->len > quota && xtcp_split(sk, &sk->sk_write_queue, skb, quota))
+			break;
 		if (skb->len && skb->len > avail) {
 			bool idle = xs->snd_nxt == xs->snd_una;
 			u32 cut = avail >= xs->mss ? ALIGN_DOWN(avail, xs->mss)
@@ -345,14 +528,19 @@ void xtcp_push(struct sock *sk)
 
 			if (!cut || (avail < xs->mss && !idle))
 				break;
-			if (xtcp_split(sk, skb, cut))
+			if (xtcp_split(sk, &sk->sk_write_queue, skb, cut))
 				break;
 		}
-		if ((xtcp_seq_leq(cb->end_seq, xs->snd_max) ?
-		     xtcp_retransmit_skb(sk, skb) :
-		     xtcp_transmit_skb(sk, skb)) == -ENOBUFS)
+		if (!force && xtcp_nagle_hold(sk, skb))
+			break;
+		if (xtcp_transmit_skb(sk, skb) == -ENOBUFS)
 			break;
 		sent = true;
+		quota -= min(quota, max_t(u32, roundup(skb->len, xs->mss),
+					  xs->mss));
+		if (skb->len < xs->mss)
+			xs->snd_sml = cb->end_seq;
+		xs->lsnd_ns = cb->tx_ns;
 		if (xtcp_seq_gt(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
 		if (xtcp_seq_gt(xs->snd_nxt, xs->snd_max))
@@ -362,6 +550,11 @@ void xtcp_push(struct sock *sk)
 	}
 	if ((sent || xs->send_head) && !hrtimer_is_queued(&xs->rtx_timer))
 		xtcp_rearm_rtx(sk);
+}
+
+void xtcp_push(struct sock *sk)
+{
+	__xtcp_push(sk, false);
 }
 
 /* A segment that is not queued: ACKs, probes and resets. */

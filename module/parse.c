@@ -69,6 +69,24 @@ int xtcp_parse_options(const u8 *opt, unsigned int len, struct xtcp_opts *o)
 				o->have_ts = 1;
 			}
 			break;
+		case TCPOPT_SACK:
+			/* 2 + 8n bytes, n = 1..4 (RFC 2018 3) */
+			if (olen >= 2 + TCPOLEN_SACK_PERBLOCK &&
+			    !((olen - 2) % TCPOLEN_SACK_PERBLOCK)) {
+				unsigned int b, n = (olen - 2) /
+						    TCPOLEN_SACK_PERBLOCK;
+
+				n = min_t(unsigned int, n, XTCP_MAX_SACKS);
+				for (b = 0; b < n; b++) {
+					const u8 *q = opt + i + 2 +
+						      b * TCPOLEN_SACK_PERBLOCK;
+
+					o->sacks[b].start = get_unaligned_be32(q);
+					o->sacks[b].end = get_unaligned_be32(q + 4);
+				}
+				o->num_sacks = n;
+			}
+			break;
 		}
 		i += olen;
 	}
@@ -78,31 +96,93 @@ int xtcp_parse_options(const u8 *opt, unsigned int len, struct xtcp_opts *o)
 XTCP_EXPORT_FOR_TEST(xtcp_parse_options);
 
 /**
- * xtcp_build_syn_options() - write the options of a SYN or SYN-ACK
- * @p: destination, at least 8 bytes
- * @mss: MSS to announce
- * @wscale: window shift to announce, or negative for none
+ * xtcp_build_options() - write the options of an outgoing segment
+ * @p: destination, XTCP_MAX_TCP_HDR - 20 bytes
+ * @o: what to write
+ *
+ * The layout is Linux's, so captures compare one to one: MSS; then
+ * SACK-permitted and timestamps together (kind 4 and kind 8, no padding),
+ * or NOP NOP and either alone; then NOP and window scale; then NOP NOP and
+ * the SACK blocks, as many as fit in 40 bytes (three beside timestamps,
+ * four without).
  *
  * Return: number of bytes written, a multiple of 4.
  */
-unsigned int xtcp_build_syn_options(u8 *p, u16 mss, int wscale)
+unsigned int xtcp_build_options(u8 *p, const struct xtcp_out_opts *o)
 {
-	unsigned int n = 0;
+	unsigned int n = 0, b, nsacks;
 
-	p[n++] = TCPOPT_MSS;
-	p[n++] = TCPOLEN_MSS;
-	put_unaligned_be16(mss, p + n);
-	n += 2;
-	if (wscale >= 0) {
+	if (o->mss) {
+		p[n++] = TCPOPT_MSS;
+		p[n++] = TCPOLEN_MSS;
+		put_unaligned_be16(o->mss, p + n);
+		n += 2;
+	}
+	if (o->ts) {
+		if (o->sack_ok) {
+			p[n++] = TCPOPT_SACK_PERM;
+			p[n++] = TCPOLEN_SACK_PERM;
+		} else {
+			p[n++] = TCPOPT_NOP;
+			p[n++] = TCPOPT_NOP;
+		}
+		p[n++] = TCPOPT_TIMESTAMP;
+		p[n++] = TCPOLEN_TIMESTAMP;
+		put_unaligned_be32(o->tsval, p + n);
+		put_unaligned_be32(o->tsecr, p + n + 4);
+		n += 8;
+	} else if (o->sack_ok) {
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_SACK_PERM;
+		p[n++] = TCPOLEN_SACK_PERM;
+	}
+	if (o->wscale >= 0) {
 		p[n++] = TCPOPT_NOP;
 		p[n++] = TCPOPT_WINDOW;
 		p[n++] = TCPOLEN_WINDOW;
-		p[n++] = wscale;
+		p[n++] = o->wscale;
+	}
+	nsacks = min_t(unsigned int, o->num_sacks,
+		       (XTCP_MAX_TCP_HDR - sizeof(struct tcphdr) - n - 4) /
+		       TCPOLEN_SACK_PERBLOCK);
+	if (nsacks) {
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_SACK;
+		p[n++] = 2 + nsacks * TCPOLEN_SACK_PERBLOCK;
+		for (b = 0; b < nsacks; b++) {
+			put_unaligned_be32(o->sacks[b].start, p + n);
+			put_unaligned_be32(o->sacks[b].end, p + n + 4);
+			n += TCPOLEN_SACK_PERBLOCK;
+		}
 	}
 	return n;
 }
 
-XTCP_EXPORT_FOR_TEST(xtcp_build_syn_options);
+XTCP_EXPORT_FOR_TEST(xtcp_build_options);
+
+/**
+ * xtcp_paws_reject() - the PAWS test (RFC 7323 5.3, R1)
+ * @tsval: SEG.TSval
+ * @ts_recent: TS.Recent
+ * @ts_age: seconds since TS.Recent was set
+ *
+ * A segment whose timestamp is older than the newest one seen is a
+ * duplicate from an earlier incarnation of the sequence space.  After 24
+ * days without a segment TS.Recent is no longer valid (5.5): the peer's
+ * clock may have wrapped meanwhile.
+ *
+ * Return: true if the segment must be dropped.
+ */
+bool xtcp_paws_reject(u32 tsval, u32 ts_recent, u32 ts_age)
+{
+	if (ts_age > XTCP_PAWS_IDLE_SEC)
+		return false;
+	return (s32)(tsval - ts_recent) < 0;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_paws_reject);
 
 /**
  * xtcp_seq_acceptable() - the segment acceptability test (RFC 9293 3.10.7.4)

@@ -99,6 +99,20 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "TCPACKSkippedTimeWait",
 	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
 	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
+	[XTCP_MIB_DELAYEDACKS]		= "DelayedACKs",
+	[XTCP_MIB_RENORECOVERY]		= "TCPRenoRecovery",
+	[XTCP_MIB_SACKRECOVERY]		= "TCPSackRecovery",
+	[XTCP_MIB_FASTRETRANS]		= "TCPFastRetrans",
+	[XTCP_MIB_SLOWSTARTRETRANS]	= "TCPSlowStartRetrans",
+	[XTCP_MIB_TIMEOUTS]		= "TCPTimeouts",
+	[XTCP_MIB_DSACKRECV]		= "TCPDSACKRecv",
+	[XTCP_MIB_DSACKOLDSENT]		= "TCPDSACKOldSent",
+	[XTCP_MIB_DSACKOFOSENT]		= "TCPDSACKOfoSent",
+	[XTCP_MIB_SACKBLOCKSRECV]	= "TCPSACKBlocksRecv",
+	[XTCP_MIB_PAWSESTAB]		= "PAWSEstab",
+	[XTCP_MIB_FULLUNDO]		= "TCPFullUndo",
+	[XTCP_MIB_LOSSUNDO]		= "TCPLossUndo",
+	[XTCP_MIB_REORDER]		= "TCPSACKReorder",
 };
 
 /* One group as /proc/net/snmp prints it: a line of names, one of values. */

@@ -93,6 +93,8 @@ void xtcp_init_sock_common(struct sock *sk)
 	xs->rto_us = xs->rtt.rto_us;
 	xs->mss = XTCP_DEFAULT_MSS;
 	xs->advmss = XTCP_DEFAULT_MSS;
+	xtcp_cc_init(&xs->cc);
+	xs->ca_ops = READ_ONCE(xtcp_pernet(sock_net(sk))->cong);
 }
 
 static int xtcp_create(struct net *net, struct socket *sock, int protocol,
@@ -257,6 +259,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	xs->write_seq = xs->iss;
 	xs->wscale_ok = true;
 	xs->rcv_wscale = 7;
+	xtcp_init_options(sk, NULL);
 	xtcp_init_mss(sk, XTCP_DEFAULT_MSS);
 	err = xtcp_ehash_insert(sk);
 	if (err) {
@@ -580,6 +583,8 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		      MSG_CONFIRM))
 		return -EOPNOTSUPP;
 	lock_sock(sk);
+	/* MSG_MORE: a partial segment waits for the next write (Nagle) */
+	xs->more = flags & MSG_MORE;
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
 		err = sk_stream_wait_connect(sk, &timeo);
@@ -794,6 +799,32 @@ out:
 	return copied ? copied : err;
 }
 
+/* XTCP_CONGESTION (TCP_CONGESTION): choose the algorithm by name. */
+static int xtcp_set_congestion(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	char name[XTCP_CONG_NAME_MAX];
+	const struct xtcp_cong_ops *ops;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (optlen < 1)
+		return -EINVAL;
+	optlen = min_t(unsigned int, optlen, sizeof(name) - 1);
+	if (copy_from_sockptr(name, optval, optlen))
+		return -EFAULT;
+	name[optlen] = '\0';
+	ops = xtcp_cong_find(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	if (ops != xs->ca_ops) {
+		xs->ca_ops = ops;
+		ops->init(&xs->cc);
+	}
+	release_sock(sk);
+	return 0;
+}
+
 static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -804,14 +835,26 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_TCP && level != SOL_XTCP)
 		return -ENOPROTOOPT;
+	if (optname == XTCP_CONGESTION)
+		return xtcp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
 		return -EFAULT;
 	switch (optname) {
 	case XTCP_NODELAY:
+	case XTCP_CORK:
 		lock_sock(sk);
-		xtcp_sk(sk)->nodelay = !!val;
+		if (optname == XTCP_NODELAY)
+			xtcp_sk(sk)->nodelay = !!val;
+		else
+			xtcp_sk(sk)->cork = !!val;
+		/* what Nagle or the cork held goes out now, as in Linux */
+		if (optname == XTCP_NODELAY ? val : !val) {
+			if ((1 << sk->sk_state) &
+			    (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+				__xtcp_push(sk, true);
+		}
 		release_sock(sk);
 		return 0;
 	case XTCP_MAXSEG:
@@ -863,9 +906,22 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (optname == XTCP_CONGESTION) {
+		const char *name = READ_ONCE(xtcp_sk(sk)->ca_ops)->name;
+
+		len = min_t(unsigned int, len, XTCP_CONG_NAME_MAX);
+		if (put_user(len, optlen) ||
+		    copy_to_user(optval, name, min_t(size_t, len,
+						     strlen(name) + 1)))
+			return -EFAULT;
+		return 0;
+	}
 	switch (optname) {
 	case XTCP_NODELAY:
 		val = xtcp_sk(sk)->nodelay;
+		break;
+	case XTCP_CORK:
+		val = xtcp_sk(sk)->cork;
 		break;
 	case XTCP_MAXSEG:
 		val = xtcp_sk(sk)->user_mss ? : xtcp_sk(sk)->mss;

@@ -27,6 +27,38 @@ static int xtcp_keepidle_max = XTCP_MAX_KEEPIDLE;
 	.extra2		= max,						\
 }
 
+/* net.xtcp.congestion_control: the default algorithm of new sockets. */
+static int xtcp_cong_sysctl(struct ctl_table *table, int write, void *buffer,
+			    size_t *lenp, loff_t *ppos)
+{
+	const struct xtcp_cong_ops **cur = table->data;
+	char name[XTCP_CONG_NAME_MAX];
+	struct ctl_table t = { .data = name, .maxlen = sizeof(name) };
+	const struct xtcp_cong_ops *ops;
+	int ret;
+
+	strscpy(name, READ_ONCE(*cur)->name, sizeof(name));
+	ret = proc_dostring(&t, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+	ops = xtcp_cong_find(name);
+	if (!ops)
+		return -ENOENT;	/* as Linux for an unknown algorithm */
+	WRITE_ONCE(*cur, ops);
+	return 0;
+}
+
+/* net.xtcp.available_congestion_control, read-only. */
+static int xtcp_cong_avail_sysctl(struct ctl_table *table, int write,
+				  void *buffer, size_t *lenp, loff_t *ppos)
+{
+	char list[64];
+	struct ctl_table t = { .data = list, .maxlen = sizeof(list) };
+
+	xtcp_cong_available(list, sizeof(list));
+	return proc_dostring(&t, write, buffer, lenp, ppos);
+}
+
 static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("msl", msl, SYSCTL_ONE, &xtcp_msl_max),
 	XTCP_SYSCTL("fin_timeout", fin_timeout, SYSCTL_ONE,
@@ -43,6 +75,23 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		    &xtcp_keepidle_max),
 	XTCP_SYSCTL("keepalive_probes", keepalive_probes, SYSCTL_ONE,
 		    &xtcp_retries_max),
+	XTCP_SYSCTL("sack", sack, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL("dsack", dsack, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL("timestamps", timestamps, SYSCTL_ZERO, SYSCTL_ONE),
+	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct xtcp_net, cong),
+		.maxlen		= XTCP_CONG_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_cong_sysctl,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.data		= (void *)0,
+		.maxlen		= 64,
+		.mode		= 0444,
+		.proc_handler	= xtcp_cong_avail_sysctl,
+	},
 	{ }
 };
 
@@ -67,6 +116,10 @@ int xtcp_sysctl_init(struct net *net)
 	xn->keepalive_time = XTCP_KEEPALIVE_TIME;
 	xn->keepalive_intvl = XTCP_KEEPALIVE_INTVL;
 	xn->keepalive_probes = XTCP_KEEPALIVE_PROBES;
+	xn->sack = 1;
+	xn->dsack = 1;
+	xn->timestamps = 1;
+	xn->cong = &xtcp_cubic;
 	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 		    GFP_KERNEL);
 	if (!t)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Timers of full sockets: retransmission (with exponential backoff, giving
- * up after a number of tries) and the orphaned FIN_WAIT_2 timer.  Both are
+ * up after a number of tries, and window probes), keepalive with the
+ * orphaned FIN_WAIT_2 timer, and the delayed ACK timer.  All are
  * hrtimers running in softirq context (HRTIMER_MODE_REL_SOFT).  TIME_WAIT
  * has its own timer in its minisock (module/timewait.c).
  *
@@ -160,10 +161,56 @@ void xtcp_stop_timers(struct sock *sk)
 
 	xtcp_timer_stop(sk, &xs->rtx_timer);
 	xtcp_timer_stop(sk, &xs->ka_timer);
+	xtcp_timer_stop(sk, &xs->dack_timer);
+	xs->ack_pending = false;
 	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(XTCP_KA_DEFERRED, &xs->deferred))
 		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_DACK_DEFERRED, &xs->deferred))
+		__sock_put(sk);
+}
+
+/**
+ * xtcp_delay_ack() - let the ACK of in-sequence data wait a little
+ * @sk: socket, locked
+ *
+ * RFC 9293 3.8.6.3 and RFC 5681 4.2: an ACK may wait for a second
+ * full-sized segment, but not longer than XTCP_DELACK_US (40 ms, Linux's
+ * minimum delay; the RFCs allow up to 500 ms).  Any segment we send
+ * meanwhile carries the ACK and stops the timer.
+ */
+void xtcp_delay_ack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ack_pending)
+		return;
+	xs->ack_pending = true;
+	xtcp_timer_reset(sk, &xs->dack_timer, XTCP_DELACK_US * NSEC_PER_USEC);
+}
+
+/**
+ * xtcp_stop_dack() - a segment carrying the ACK went out
+ * @sk: socket, locked
+ */
+void xtcp_stop_dack(struct sock *sk)
+{
+	xtcp_sk(sk)->ack_pending = false;
+	xtcp_timer_stop(sk, &xtcp_sk(sk)->dack_timer);
+}
+
+static void xtcp_dack_timer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ack_pending || !((1 << sk->sk_state) &
+				  (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				   TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT |
+				   TCPF_CLOSING | TCPF_LAST_ACK)))
+		return;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
+	xtcp_send_ack(sk);
 }
 
 /* net.xtcp.syn_retries, synack_retries or retries2, by state. */
@@ -193,15 +240,32 @@ static bool xtcp_timed_out(const struct sock *sk)
 	return xs->retries >= xtcp_max_retries(sk);
 }
 
+/*
+ * Nothing in flight, and data waits: if the peer's window has room, what
+ * waits is a segment Nagle, TCP_CORK or MSG_MORE held back, and it goes
+ * now (Linux's 200 ms cork ceiling comes from the same timer).
+ */
+static bool xtcp_write_wakeup(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 room = xtcp_seq_gt(xs->snd_una + xs->snd_wnd, XTCP_SKB_CB(skb)->seq) ?
+		   xs->snd_una + xs->snd_wnd - XTCP_SKB_CB(skb)->seq : 0;
+
+	if (!room || room < min_t(u32, skb->len, xs->mss))
+		return false;
+	__xtcp_push(sk, true);
+	return true;
+}
+
 /**
  * xtcp_retransmit_timer() - the retransmission timeout fired
  * @sk: socket, locked, not owned by a user
  *
- * Doubles the RTO (RFC 6298 5.5) and goes back N: everything from the
- * oldest unacknowledged segment on is sent again as the window allows, so a
- * window's worth of lost segments costs one timeout, not one each.  With
- * nothing in flight but data waiting on a zero window, probes the window.
- * After too many tries the connection fails with ETIMEDOUT.
+ * Doubles the RTO (RFC 6298 5.5), takes everything in flight for lost and
+ * resends from the oldest unacknowledged segment on as slow start from a
+ * one-segment window allows (module/recovery.c).  With nothing in flight
+ * but data waiting on a zero window, probes the window.  After too many
+ * tries the connection fails with ETIMEDOUT.
  */
 void xtcp_retransmit_timer(struct sock *sk)
 {
@@ -210,6 +274,8 @@ void xtcp_retransmit_timer(struct sock *sk)
 
 	if (!skb || sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_LISTEN ||
 	    sk->sk_state == XTCP_TIME_WAIT)
+		return;
+	if (skb == xs->send_head && xtcp_write_wakeup(sk, skb))
 		return;
 	if (!xs->retrans_stamp)
 		xs->retrans_stamp = XTCP_SKB_CB(skb)->tx_ns ? : ktime_get_ns();
@@ -229,9 +295,7 @@ void xtcp_retransmit_timer(struct sock *sk)
 	if (skb == xs->send_head) {
 		xtcp_send_probe(sk);
 	} else {
-		/* go back N: resend from the oldest unacknowledged segment */
-		xs->send_head = skb;
-		xs->snd_nxt = XTCP_SKB_CB(skb)->seq;
+		xtcp_enter_loss(sk);
 		xtcp_push(sk);
 	}
 	xtcp_rearm_rtx(sk);
@@ -376,6 +440,13 @@ static enum hrtimer_restart xtcp_ka_fire(struct hrtimer *t)
 	return xtcp_timer_fire(&xs->inet.sk, XTCP_KA_DEFERRED, xtcp_keepalive_timer);
 }
 
+static enum hrtimer_restart xtcp_dack_fire(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, dack_timer);
+
+	return xtcp_timer_fire(&xs->inet.sk, XTCP_DACK_DEFERRED, xtcp_dack_timer);
+}
+
 void xtcp_init_timers(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -384,6 +455,8 @@ void xtcp_init_timers(struct sock *sk)
 	xs->rtx_timer.function = xtcp_rtx_fire;
 	hrtimer_init(&xs->ka_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->ka_timer.function = xtcp_ka_fire;
+	hrtimer_init(&xs->dack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xs->dack_timer.function = xtcp_dack_fire;
 }
 
 /**
@@ -400,6 +473,10 @@ void xtcp_release_cb(struct sock *sk)
 	}
 	if (test_and_clear_bit(XTCP_KA_DEFERRED, &xs->deferred)) {
 		xtcp_keepalive_timer(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(XTCP_DACK_DEFERRED, &xs->deferred)) {
+		xtcp_dack_timer(sk);
 		__sock_put(sk);
 	}
 }

@@ -47,6 +47,24 @@ struct seq_file;
 #define XTCP_MAX_KEEPIDLE	32767	/* seconds, as Linux */
 #define XTCP_MAX_KEEPCNT	127
 #define XTCP_DEFAULT_MSL	30	/* seconds; TIME_WAIT lasts 2 * MSL */
+#define XTCP_INIT_CWND		10	/* segments, RFC 6928 (as Linux) */
+#define XTCP_MAX_CWND		65535U	/* segments */
+#define XTCP_INFINITE_SSTHRESH	0x7fffffffU
+#define XTCP_DUPTHRESH		3	/* RFC 5681 3.2 */
+#define XTCP_MAX_REORDERING	300	/* segments, as Linux */
+#define XTCP_DELACK_US		40000	/* delayed ACK timeout, as Linux's minimum */
+#define XTCP_QUICKACKS		16	/* ACKs sent at once at start and after loss */
+#define XTCP_CORK_US		200000	/* TCP_CORK and MSG_MORE ceiling, as Linux */
+#define XTCP_TSOPT_LEN		12	/* NOP NOP TS, on every segment once agreed */
+#define XTCP_PAWS_IDLE_SEC	(24 * 24 * 3600) /* RFC 7323 5.5: 24 days */
+#define XTCP_MAX_SACKS		4
+#define XTCP_CONG_NAME_MAX	16
+
+/* A SACK block: [start, end) in sequence space (RFC 2018). */
+struct xtcp_sack_block {
+	u32	start;
+	u32	end;
+};
 
 /* Parsed TCP options of one segment. */
 struct xtcp_opts {
@@ -56,8 +74,125 @@ struct xtcp_opts {
 		have_wscale:1,
 		sack_ok:1,
 		have_ts:1;
+	u8	num_sacks;
 	u32	tsval;
 	u32	tsecr;
+	struct xtcp_sack_block sacks[XTCP_MAX_SACKS];
+};
+
+/**
+ * struct xtcp_out_opts - the options of one outgoing segment
+ * @mss: MSS to announce (SYN only), 0 for none
+ * @wscale: window shift to announce (SYN only), negative for none
+ * @sack_ok: announce SACK-permitted (SYN only)
+ * @ts: write a timestamp option
+ * @tsval: its TSval
+ * @tsecr: its TSecr
+ * @num_sacks: SACK blocks to write (non-SYN)
+ * @sacks: the blocks, first one first
+ */
+struct xtcp_out_opts {
+	u16	mss;
+	s8	wscale;
+	bool	sack_ok;
+	bool	ts;
+	u32	tsval;
+	u32	tsecr;
+	u8	num_sacks;
+	struct xtcp_sack_block sacks[XTCP_MAX_SACKS];
+};
+
+/* Tags of a sent segment in the SACK scoreboard (xtcp_skb_cb.sacked). */
+enum {
+	XTCP_TAG_SACKED		= 1,	/* the peer holds it (SACK) */
+	XTCP_TAG_LOST		= 2,	/* taken for lost, to be resent */
+	XTCP_TAG_RETRANS	= 4,	/* resent; that copy is in flight */
+};
+
+/**
+ * struct xtcp_scoreboard - what the sender knows of its data in flight
+ * @sacked_out: bytes SACKed (without SACK: one MSS per duplicate ACK)
+ * @lost_out: bytes tagged lost
+ * @retrans_out: bytes resent and not yet acknowledged or SACKed
+ * @highest_sack: end of the highest SACKed block (with @sacked_out)
+ * @reord_bytes: the largest reordering seen: how far below the highest
+ *	SACK a segment that was never resent arrived
+ *
+ * Bytes of sequence space, so splitting a segment changes nothing here.
+ * RFC 6675's pipe is (SND.MAX - SND.UNA) - sacked_out - lost_out +
+ * retrans_out.
+ */
+struct xtcp_scoreboard {
+	u32	sacked_out;
+	u32	lost_out;
+	u32	retrans_out;
+	u32	highest_sack;
+	u32	reord_bytes;
+};
+
+/**
+ * struct xtcp_cc - congestion window state (module/cong.c)
+ * @cwnd: congestion window, in segments
+ * @ssthresh: slow start threshold, in segments
+ * @cwnd_cnt: segments acknowledged toward the next increase
+ * @w_max: CUBIC: window before the last reduction
+ * @origin: CUBIC: the plateau of the current epoch
+ * @k_ms: CUBIC: time from the epoch start to the plateau
+ * @epoch_start: CUBIC: ms clock when the epoch began, 0 for none
+ * @w_est: CUBIC: Reno-friendly window estimate
+ * @w_est_cnt: CUBIC: fraction of a segment toward @w_est
+ */
+struct xtcp_cc {
+	u32	cwnd;
+	u32	ssthresh;
+	u32	cwnd_cnt;
+	u32	w_max;
+	u32	origin;
+	u32	k_ms;
+	u32	epoch_start;
+	u32	w_est;
+	u32	w_est_cnt;
+};
+
+/**
+ * struct xtcp_cong_ops - a congestion control algorithm
+ * @name: its name, for XTCP_CONGESTION and net.xtcp.congestion_control
+ * @init: start of a connection
+ * @ssthresh: congestion detected: returns the new ssthresh
+ * @cong_avoid: new data acknowledged while cwnd limited the sender
+ * @on_rto: a retransmission timeout (after @ssthresh)
+ */
+struct xtcp_cong_ops {
+	const char *name;
+	void (*init)(struct xtcp_cc *cc);
+	u32 (*ssthresh)(struct xtcp_cc *cc);
+	void (*cong_avoid)(struct xtcp_cc *cc, u32 acked, u32 now_ms,
+			   u32 srtt_us);
+	void (*on_rto)(struct xtcp_cc *cc);
+};
+
+/**
+ * struct xtcp_ack_sample - what one ACK told the sender
+ * @prior_pipe: pipe before the ACK
+ * @acked: bytes newly acknowledged (SND.UNA moved by this much)
+ * @sacked: bytes newly SACKed
+ * @dupack: a duplicate ACK in RFC 5681's sense
+ * @tsecr: its echoed timestamp, 0 for none
+ */
+struct xtcp_ack_sample {
+	u32	prior_pipe;
+	u32	acked;
+	u32	sacked;
+	bool	dupack;
+	u32	tsecr;
+};
+
+/* Congestion states of the sender, Linux's names. */
+enum xtcp_ca_state {
+	XTCP_CA_OPEN,		/* nothing odd */
+	XTCP_CA_DISORDER,	/* duplicate ACKs or SACKs, not yet a loss */
+	XTCP_CA_RECOVERY,	/* fast recovery (RFC 6582 / RFC 6675) */
+	XTCP_CA_LOSS,		/* after a retransmission timeout */
 };
 
 /*
@@ -74,6 +209,7 @@ struct xtcp_skb_cb {
 	u8	flags;		/* TCPHDR_* */
 	u8	retrans;	/* transmit: times retransmitted */
 	u32	tw_isn;		/* receive: ISN for a SYN reusing TIME_WAIT */
+	u8	sacked;		/* transmit: XTCP_TAG_* */
 	u64	tx_ns;		/* transmit: when last sent */
 };
 
@@ -112,6 +248,7 @@ enum xtcp_event {
 enum {
 	XTCP_RTX_DEFERRED,
 	XTCP_KA_DEFERRED,
+	XTCP_DACK_DEFERRED,
 };
 
 /**
@@ -154,7 +291,8 @@ struct xtcp_port {
  * @rcv_wscale: shift we apply to our window field
  * @wscale_ok: window scaling is offered (SYN) or agreed (after it)
  * @fin_queued: a FIN is in the write queue
- * @nodelay: TCP_NODELAY was set (stored; XTCP does not delay segments yet)
+ * @nodelay: TCP_NODELAY: a small segment goes out at once (no Nagle)
+ * @cork: TCP_CORK: partial segments wait (at most 200 ms)
  * @user_mss: TCP_MAXSEG clamp, or 0
  * @in_accept_queue: @accept_node is on the listener's accept queue
  * @closing: listener is closing; it owns its children's queue entries
@@ -185,6 +323,31 @@ struct xtcp_port {
  * @accept_qlen: length of @accept_queue
  * @max_backlog: listen() backlog
  * @port: port reservation, if this socket owns its port
+ * @cc: congestion window (module/cong.c)
+ * @ca_ops: congestion control algorithm
+ * @ca_state: XTCP_CA_*
+ * @dupacks: duplicate ACKs in a row
+ * @high_seq: SND.MAX when recovery or loss began (RFC 6582 "recover")
+ * @sb: SACK scoreboard of the data in flight
+ * @prior_cc: the window before the last reduction, for an undo
+ * @undo_tsval: our TSval when this episode's first resend left, or 0
+ * @cwnd_blocked: the last push stopped at the congestion window
+ * @lsnd_ns: when new data was last sent (restart after idle)
+ * @sack_ok: SACK agreed (RFC 2018)
+ * @ts_ok: timestamps agreed (RFC 7323)
+ * @ts_recent: TS.Recent, the peer's TSval to echo
+ * @ts_recent_stamp: seconds when @ts_recent was set (PAWS aging)
+ * @ts_offset: random offset of our TSval clock
+ * @rcv_wup: RCV.NXT in the last ACK sent (Last.ACK.sent)
+ * @dsack: D-SACK block to report (RFC 2883), when @dsack_pending
+ * @dsack_pending: @dsack goes into the next ACK
+ * @last_ofo_seq: start of the out-of-order segment that came last
+ * @dack_timer: delayed ACK timer
+ * @ack_pending: received data waits for its (delayed) ACK
+ * @quickack: ACKs still to be sent without delay
+ * @rcv_mss: largest segment received, the peer's "full-sized" segment
+ * @snd_sml: end of the last small segment sent (Nagle, Minshall's variant)
+ * @more: the last write had MSG_MORE
  */
 struct xtcp_sock {
 	struct inet_sock	inet;
@@ -246,6 +409,35 @@ struct xtcp_sock {
 	u32			max_backlog;
 
 	struct xtcp_port	*port;
+
+	struct xtcp_cc		cc;
+	const struct xtcp_cong_ops *ca_ops;
+	u8			ca_state;
+	u8			dupacks;
+	u32			high_seq;
+	struct xtcp_scoreboard	sb;
+	struct xtcp_cc		prior_cc;
+	u32			undo_tsval;
+	bool			cwnd_blocked;
+	u64			lsnd_ns;
+
+	bool			sack_ok;
+	bool			ts_ok;
+	u32			ts_recent;
+	u32			ts_recent_stamp;
+	u32			ts_offset;
+	u32			rcv_wup;
+	struct xtcp_sack_block	dsack;
+	bool			dsack_pending;
+	u32			last_ofo_seq;
+
+	struct hrtimer		dack_timer;
+	bool			ack_pending;
+	u8			quickack;
+	u16			rcv_mss;
+	u32			snd_sml;
+	bool			cork;
+	bool			more;
 };
 
 /**
@@ -359,6 +551,20 @@ enum xtcp_mib_field {
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
 	XTCP_MIB_LISTENOVERFLOWS,
 	XTCP_MIB_LISTENDROPS,
+	XTCP_MIB_DELAYEDACKS,
+	XTCP_MIB_RENORECOVERY,
+	XTCP_MIB_SACKRECOVERY,
+	XTCP_MIB_FASTRETRANS,
+	XTCP_MIB_SLOWSTARTRETRANS,
+	XTCP_MIB_TIMEOUTS,
+	XTCP_MIB_DSACKRECV,
+	XTCP_MIB_DSACKOLDSENT,
+	XTCP_MIB_DSACKOFOSENT,
+	XTCP_MIB_SACKBLOCKSRECV,
+	XTCP_MIB_PAWSESTAB,
+	XTCP_MIB_FULLUNDO,
+	XTCP_MIB_LOSSUNDO,
+	XTCP_MIB_REORDER,
 	XTCP_MIB_MAX
 };
 
@@ -377,6 +583,10 @@ struct xtcp_net {
 	int			syn_retries;
 	int			synack_retries;
 	int			retries2;
+	int			sack;
+	int			dsack;
+	int			timestamps;
+	const struct xtcp_cong_ops *cong;	/* default algorithm */
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header	*sysctl_hdr;
 };
@@ -401,7 +611,8 @@ extern bool xtcp_trace_states;
 
 /* parse.c: pure header and option logic */
 int xtcp_parse_options(const u8 *opt, unsigned int len, struct xtcp_opts *o);
-unsigned int xtcp_build_syn_options(u8 *p, u16 mss, int wscale);
+unsigned int xtcp_build_options(u8 *p, const struct xtcp_out_opts *o);
+bool xtcp_paws_reject(u32 tsval, u32 ts_recent, u32 ts_age);
 bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd);
 enum xtcp_verdict xtcp_rst_action(u32 seq, u32 rcv_nxt, u32 rcv_wnd);
 enum xtcp_verdict xtcp_ack_action(u32 ack, u32 snd_una, u32 snd_max,
@@ -462,8 +673,39 @@ struct sock *xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
 void xtcp_tw_put(struct xtcp_tw *tw);
 void xtcp_tw_purge(struct net *net);
 
+/* cong.c */
+extern const struct xtcp_cong_ops xtcp_newreno;
+extern const struct xtcp_cong_ops xtcp_cubic;
+void xtcp_cc_init(struct xtcp_cc *cc);
+u32 xtcp_slow_start(struct xtcp_cc *cc, u32 acked);
+u32 xtcp_cbrt(u64 x);
+u32 xtcp_cubic_target(u32 origin, u32 k_ms, u32 t_ms);
+const struct xtcp_cong_ops *xtcp_cong_find(const char *name);
+void xtcp_cong_available(char *buf, size_t len);
+
+/* recovery.c */
+u32 xtcp_pipe(const struct xtcp_sock *xs);
+u32 xtcp_cwnd_quota(const struct xtcp_sock *xs);
+void xtcp_untag(struct xtcp_scoreboard *sb, struct sk_buff *skb);
+int xtcp_trim_head(struct sock *sk, struct xtcp_scoreboard *sb,
+		   struct sk_buff *skb, u32 ack);
+u32 xtcp_sacktag(struct sock *sk, struct sk_buff_head *q, u32 ack,
+		 u32 snd_una, u32 snd_max, const struct xtcp_sack_block *blk,
+		 int n, struct xtcp_scoreboard *sb, bool *dsack);
+u32 xtcp_mark_lost(struct sk_buff_head *q, u32 snd_max,
+		   struct xtcp_scoreboard *sb, u32 thresh);
+u32 xtcp_dupthresh(const struct xtcp_sock *xs);
+void xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb);
+void xtcp_enter_loss(struct sock *sk);
+void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s);
+bool xtcp_xmit_lost(struct sock *sk, u32 *quota);
+
 /* output.c */
 struct sk_buff *xtcp_alloc_tx_skb(struct sock *sk, gfp_t gfp);
+int xtcp_split(struct sock *sk, struct sk_buff_head *q, struct sk_buff *skb,
+	       u32 len);
+void __xtcp_push(struct sock *sk, bool force);
+u32 xtcp_ts_now(const struct xtcp_sock *xs);
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
 int xtcp_queue_ctl(struct sock *sk, u8 flags, gfp_t gfp);
 void xtcp_push(struct sock *sk);
@@ -479,6 +721,7 @@ bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 u32 xtcp_select_window(struct sock *sk);
 void xtcp_free_tx_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_init_mss(struct sock *sk, u16 peer_mss);
+void xtcp_init_options(struct sock *sk, const struct sock *parent);
 u32 xtcp_rcv_space(const struct sock *sk);
 
 /* input.c */
@@ -492,6 +735,8 @@ void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
 void xtcp_init_timers(struct sock *sk);
 void xtcp_rearm_rtx(struct sock *sk);
 void xtcp_stop_rtx(struct sock *sk);
+void xtcp_stop_dack(struct sock *sk);
+void xtcp_delay_ack(struct sock *sk);
 void xtcp_start_fin_wait2(struct sock *sk);
 void xtcp_keepalive(struct sock *sk, int on);
 void xtcp_reset_keepalive(struct sock *sk);

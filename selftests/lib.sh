@@ -402,6 +402,19 @@ bulk_run()
 	return $rc
 }
 
+# diag_leftover_sockets: once TIME_WAIT (2 s in these tests) is over, show
+# what XTCP sockets the two namespaces still hold.
+diag_leftover_sockets()
+{
+	local ns left
+
+	sleep 3
+	for ns in "$NS1" "$NS2"; do
+		left=$(in_ns "$ns" sh -c 'tail -n +2 /proc/net/xtcp 2>/dev/null')
+		[ -z "$left" ] || diag "$ns: XTCP sockets left: $left"
+	done
+}
+
 # bulk_test NAME ARGS...: bulk_run ARGS as a TAP subtest.
 bulk_test()
 {

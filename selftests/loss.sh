@@ -40,11 +40,6 @@ bulk_test "256 KiB both ways under 2% loss: $F client -> $L server" \
 bulk_test "256 KiB both ways under 2% loss: $L client -> $F server" \
 	"$NS1" "$F" $ADDR1 "$NS2" "$L" $ADDR1 both -s 256K -S "$PORT"
 
-# what XTCP sockets are left once TIME_WAIT (2 s here) is over
-sleep 3
-for ns in "$NS1" "$NS2"; do
-	left=$(in_ns "$ns" sh -c 'tail -n +2 /proc/net/xtcp 2>/dev/null')
-	[ -z "$left" ] || diag "$ns: XTCP sockets left: $left"
-done
+diag_leftover_sockets
 
 tap_finish

@@ -20,15 +20,18 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh bind.sh
-	   lifecycle.sh closeorders.sh sockapi.sh modload.sh)
+ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh netem.sh
+	   bind.sh lifecycle.sh closeorders.sh sockapi.sh modload.sh)
 
 usage()
 {
 	echo "usage: $0 [--module PATH/xtcp.ko] [TEST...]"
 	echo "tests: ${ALL_TESTS[*]}"
 	echo "env:   XTCP_FAMILY=xtcp|inet (default xtcp), XTCP_TEST_TIMEOUT,"
-	echo "       XTCP_TIME_SCALE (stretches the time limits of the Python tests)"
+	echo "       XTCP_TIME_SCALE (stretches the time limits of the Python tests),"
+	echo "       XTCP_NETEM_TIMEOUT (limit of netem.sh, default 2400 s), and"
+	echo "       netem.sh's XTCP_NETEM_PROFILES, XTCP_NETEM_SIZE,"
+	echo "       XTCP_NETEM_LOSS20_SIZE, XTCP_NETEM_REPORT"
 }
 
 MODULE=
@@ -166,7 +169,10 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	log=$WORK/$t.log
 	echo "# selftests: xtcp: $t"
-	timeout -k 10 "$TIMEOUT" bash "$DIR/$t" </dev/null 2>&1 |
+	limit=$TIMEOUT
+	# the netem transfers take minutes: their own, larger limit
+	[ "$t" != netem.sh ] || limit=${XTCP_NETEM_TIMEOUT:-2400}
+	timeout -k 10 "$limit" bash "$DIR/$t" </dev/null 2>&1 |
 		tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 
@@ -182,7 +188,7 @@ for t in "${tests[@]}"; do
 		f=$((plan - p - s))
 	fi
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "# $t: timed out after ${TIMEOUT}s"
+		echo "# $t: timed out after ${limit}s"
 	fi
 	if [ "$rc" = 0 ] && [ "$f" = 0 ] && [ $((p + s)) -gt 0 ]; then
 		echo "ok $n - $t"

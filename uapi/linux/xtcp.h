@@ -45,9 +45,11 @@ enum {
 /* Socket options at level SOL_XTCP (or IPPROTO_TCP where Linux has one). */
 #define XTCP_NODELAY		1	/* same number as TCP_NODELAY */
 #define XTCP_MAXSEG		2	/* same number as TCP_MAXSEG */
+#define XTCP_CORK		3	/* same number as TCP_CORK */
 #define XTCP_KEEPIDLE		4	/* same number as TCP_KEEPIDLE */
 #define XTCP_KEEPINTVL		5	/* same number as TCP_KEEPINTVL */
 #define XTCP_KEEPCNT		6	/* same number as TCP_KEEPCNT */
+#define XTCP_CONGESTION		13	/* same number as TCP_CONGESTION: a name */
 #define XTCP_USER_TIMEOUT	18	/* same number as TCP_USER_TIMEOUT */
 
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loss detection and recovery on the sender side.
+ *
+ * The write queue doubles as the SACK scoreboard: every sent segment
+ * carries XTCP_TAG_* bits (SACKed, taken for lost, resent), and struct
+ * xtcp_scoreboard sums them in bytes.  From that the sender knows RFC 6675's
+ * pipe, the data still in the network, and sends only while pipe is below
+ * the congestion window.
+ *
+ * - Three duplicate ACKs (or, with SACK, more than two segments' worth of
+ *   data SACKed above a hole) start fast retransmit and fast recovery:
+ *   ssthresh and cwnd come down once (the algorithm's ssthresh()), the
+ *   first hole is resent at once, and recovery lasts until everything sent
+ *   before it is acknowledged (RFC 6582's "recover").  A partial ACK in
+ *   recovery resends the next hole (NewReno); with SACK every segment
+ *   RFC 6675's IsLost() names is resent.
+ * - Without SACK each duplicate ACK counts as one segment that left the
+ *   network (as Linux's "reno SACKs"), which gives RFC 5681's cwnd inflation
+ *   and RFC 3042's limited transmit from the same pipe arithmetic.
+ * - A retransmission timeout takes everything in flight for lost, sets
+ *   cwnd to one segment (RFC 5681 3.1, "loss window") and slow-starts
+ *   through the resends.
+ * - Reordering is not loss: a segment never resent that arrives below the
+ *   highest SACK shows how far the path reorders, and the duplicate ACK
+ *   threshold grows to match (up to 300 segments, as Linux's reordering).
+ *   A recovery or timeout found spurious by the timestamps (RFC 3522,
+ *   Eifel: the ACK that fills the hole echoes a timestamp older than our
+ *   first resend, so the original arrived) is undone: the window before
+ *   the reduction comes back.
+ *
+ * Context: the socket lock, as the receive path and the timers hold it.
+ */
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+/* Bytes of sequence space a segment occupies. */
+static u32 xtcp_skb_seqlen(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->end_seq - XTCP_SKB_CB(skb)->seq;
+}
+
+/**
+ * xtcp_pipe() - data the network holds, RFC 6675's pipe
+ * @xs: socket
+ *
+ * Return: bytes sent and neither acknowledged, SACKed nor taken for lost,
+ * plus resent bytes not yet acknowledged.
+ */
+u32 xtcp_pipe(const struct xtcp_sock *xs)
+{
+	u32 out = xs->snd_max - xs->snd_una;
+	u32 left = xs->sb.sacked_out + xs->sb.lost_out;
+
+	return (out > left ? out - left : 0) + xs->sb.retrans_out;
+}
+
+/**
+ * xtcp_cwnd_quota() - what the congestion window lets out now
+ * @xs: socket
+ *
+ * Return: bytes, a whole number of segments: cwnd minus pipe, counted in
+ * segments of the current MSS.
+ */
+u32 xtcp_cwnd_quota(const struct xtcp_sock *xs)
+{
+	u32 pipe = DIV_ROUND_UP(xtcp_pipe(xs), xs->mss);
+
+	return pipe < xs->cc.cwnd ? (xs->cc.cwnd - pipe) * xs->mss : 0;
+}
+
+/* Change the tags of @skb, keeping the scoreboard's sums right. */
+static void xtcp_tag(struct xtcp_scoreboard *sb, struct sk_buff *skb, u8 tags)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 len = xtcp_skb_seqlen(skb);
+
+	if (cb->sacked & XTCP_TAG_SACKED)
+		sb->sacked_out -= len;
+	if (cb->sacked & XTCP_TAG_LOST)
+		sb->lost_out -= len;
+	if (cb->sacked & XTCP_TAG_RETRANS)
+		sb->retrans_out -= len;
+	cb->sacked = tags;
+	if (tags & XTCP_TAG_SACKED)
+		sb->sacked_out += len;
+	if (tags & XTCP_TAG_LOST)
+		sb->lost_out += len;
+	if (tags & XTCP_TAG_RETRANS)
+		sb->retrans_out += len;
+}
+
+/**
+ * xtcp_untag() - a segment leaves the write queue (acknowledged)
+ * @sb: scoreboard
+ * @skb: segment
+ */
+void xtcp_untag(struct xtcp_scoreboard *sb, struct sk_buff *skb)
+{
+	xtcp_tag(sb, skb, 0);
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_untag);
+
+/**
+ * xtcp_trim_head() - drop the acknowledged start of a sent segment
+ * @sk: socket, or NULL (KUnit) for no memory accounting
+ * @sb: scoreboard
+ * @skb: the first segment of the write queue, partly acknowledged
+ * @ack: SND.UNA, inside the segment's payload
+ *
+ * A segment is cut back only when it carries tags or is about to be resent:
+ * resending acknowledged bytes would waste the window, and tags must count
+ * only what is still outstanding.
+ *
+ * Return: 0 or -ENOMEM (the segment is left whole).
+ */
+int xtcp_trim_head(struct sock *sk, struct xtcp_scoreboard *sb,
+		   struct sk_buff *skb, u32 ack)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 len = ack - cb->seq, eat, truesize = skb->truesize;
+	struct skb_shared_info *shi;
+	u8 tags = cb->sacked;
+	int i, k = 0;
+
+	if (!len || len >= skb->len || skb_headlen(skb))
+		return 0;
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return -ENOMEM;
+	if (sk)
+		sk_wmem_queued_add(sk, skb->truesize - truesize);
+	xtcp_tag(sb, skb, 0);
+	shi = skb_shinfo(skb);
+	eat = len;
+	for (i = 0; i < shi->nr_frags; i++) {
+		u32 size = skb_frag_size(&shi->frags[i]);
+
+		if (size <= eat) {
+			skb_frag_unref(skb, i);
+			eat -= size;
+			continue;
+		}
+		shi->frags[k] = shi->frags[i];
+		if (eat) {
+			skb_frag_off_add(&shi->frags[k], eat);
+			skb_frag_size_sub(&shi->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	shi->nr_frags = k;
+	skb->data_len -= len;
+	skb->len = skb->data_len;
+	skb->truesize -= len;
+	if (sk) {
+		sk_wmem_queued_add(sk, -len);
+		sk_mem_uncharge(sk, len);
+	}
+	cb->seq = ack;
+	xtcp_tag(sb, skb, tags);
+	return 0;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_trim_head);
+
+/*
+ * Tag the sent segments inside one SACK block, splitting a segment that
+ * straddles an edge of the block.  Return: bytes newly SACKed.
+ */
+static u32 xtcp_sacktag_block(struct sock *sk, struct sk_buff_head *q,
+			      u32 snd_max, const struct xtcp_sack_block *b,
+			      struct xtcp_scoreboard *sb)
+{
+	struct sk_buff *skb, *next;
+	u32 newly = 0;
+
+	skb_queue_walk_safe(q, skb, next) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!xtcp_seq_lt(cb->seq, snd_max) ||
+		    !xtcp_seq_lt(cb->seq, b->end))
+			break;
+		if (xtcp_seq_leq(cb->end_seq, b->start) ||
+		    (cb->sacked & XTCP_TAG_SACKED))
+			continue;
+		if (xtcp_seq_lt(cb->seq, b->start)) {
+			/* keep the part below the block untagged */
+			if (xtcp_split(sk, q, skb, b->start - cb->seq))
+				continue;
+			next = skb_queue_next(q, skb);
+			continue;
+		}
+		if (xtcp_seq_gt(cb->end_seq, b->end) &&
+		    xtcp_seq_lt(b->end, cb->seq + skb->len) &&
+		    xtcp_split(sk, q, skb, b->end - cb->seq))
+			break;
+		if (xtcp_seq_gt(cb->end_seq, b->end))
+			break;	/* only a FIN lies past the block */
+		newly += xtcp_skb_seqlen(skb);
+		xtcp_note_reordering(sb, skb);
+		xtcp_tag(sb, skb, XTCP_TAG_SACKED);
+		if (sb->sacked_out == xtcp_skb_seqlen(skb) ||
+		    xtcp_seq_gt(cb->end_seq, sb->highest_sack))
+			sb->highest_sack = cb->end_seq;
+	}
+	return newly;
+}
+
+/**
+ * xtcp_sacktag() - apply the SACK blocks of an ACK to the scoreboard
+ * @sk: socket, or NULL (KUnit) for no memory accounting
+ * @q: write queue
+ * @ack: SEG.ACK of the segment
+ * @snd_una: SND.UNA before it
+ * @snd_max: highest sequence number sent
+ * @blk: the blocks, as received
+ * @n: how many
+ * @sb: scoreboard
+ * @dsack: set if the first block reports a duplicate (RFC 2883)
+ *
+ * A first block below SEG.ACK, or inside the second block, is a D-SACK: it
+ * says a segment arrived twice, and tags nothing.  Blocks outside
+ * [SND.UNA, SND.MAX] are ignored (RFC 2018 does not let a receiver SACK
+ * what was never sent).
+ *
+ * Return: bytes newly SACKed.
+ */
+u32 xtcp_sacktag(struct sock *sk, struct sk_buff_head *q, u32 ack,
+		 u32 snd_una, u32 snd_max, const struct xtcp_sack_block *blk,
+		 int n, struct xtcp_scoreboard *sb, bool *dsack)
+{
+	u32 newly = 0;
+	int i;
+
+	*dsack = false;
+	for (i = 0; i < n; i++) {
+		const struct xtcp_sack_block *b = &blk[i];
+
+		if (!xtcp_seq_lt(b->start, b->end))
+			continue;
+		if (i == 0 && (xtcp_seq_lt(b->start, ack) ||
+			       (n > 1 && xtcp_seq_geq(b->start, blk[1].start) &&
+				xtcp_seq_leq(b->end, blk[1].end)))) {
+			*dsack = true;
+			continue;
+		}
+		if (xtcp_seq_lt(b->start, snd_una) || xtcp_seq_gt(b->end, snd_max))
+			continue;
+		newly += xtcp_sacktag_block(sk, q, snd_max, b, sb);
+	}
+	return newly;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_sacktag);
+
+/**
+ * xtcp_note_reordering() - a segment never resent is acknowledged or SACKed
+ * @sb: scoreboard
+ * @skb: the segment
+ *
+ * If it lies below the highest SACK, later data overtook it by that much.
+ */
+void xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->retrans || !sb->sacked_out ||
+	    !xtcp_seq_lt(cb->end_seq, sb->highest_sack))
+		return;
+	sb->reord_bytes = max(sb->reord_bytes, sb->highest_sack - cb->seq);
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_note_reordering);
+
+/**
+ * xtcp_dupthresh() - duplicate ACKs (or SACKed segments) that mean loss
+ * @xs: socket
+ *
+ * Return: 3 (RFC 5681), or the reordering seen on the path if larger.
+ */
+u32 xtcp_dupthresh(const struct xtcp_sock *xs)
+{
+	return clamp_t(u32, xs->sb.reord_bytes / xs->mss + 1, XTCP_DUPTHRESH,
+		       XTCP_MAX_REORDERING);
+}
+
+/**
+ * xtcp_mark_lost() - tag what RFC 6675's IsLost() says is lost
+ * @q: write queue
+ * @snd_max: highest sequence number sent
+ * @sb: scoreboard
+ * @thresh: (DupThresh - 1) * MSS
+ *
+ * A segment below the highest SACK is lost once more than @thresh bytes
+ * above it are SACKed.
+ *
+ * Return: bytes newly tagged lost.
+ */
+u32 xtcp_mark_lost(struct sk_buff_head *q, u32 snd_max,
+		   struct xtcp_scoreboard *sb, u32 thresh)
+{
+	u32 seen = 0, newly = 0;
+	struct sk_buff *skb;
+
+	if (!sb->sacked_out)
+		return 0;
+	skb_queue_walk(q, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!xtcp_seq_lt(cb->seq, snd_max) ||
+		    !xtcp_seq_lt(cb->seq, sb->highest_sack))
+			break;
+		if (cb->sacked & XTCP_TAG_SACKED) {
+			seen += xtcp_skb_seqlen(skb);
+			continue;
+		}
+		if (sb->sacked_out - seen <= thresh)
+			break;
+		if (!(cb->sacked & XTCP_TAG_LOST)) {
+			newly += xtcp_skb_seqlen(skb);
+			xtcp_tag(sb, skb, cb->sacked | XTCP_TAG_LOST);
+		}
+	}
+	return newly;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_mark_lost);
+
+/* Tag the first unacknowledged segment (at most one MSS of it) lost. */
+static void xtcp_mark_head_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct xtcp_skb_cb *cb;
+
+	if (!skb || skb == xs->send_head)
+		return;
+	cb = XTCP_SKB_CB(skb);
+	if (cb->sacked & (XTCP_TAG_SACKED | XTCP_TAG_LOST | XTCP_TAG_RETRANS))
+		return;
+	if (xtcp_seq_lt(cb->seq, xs->snd_una))
+		xtcp_trim_head(sk, &xs->sb, skb, xs->snd_una);
+	if (skb->len > xs->mss)
+		xtcp_split(sk, &sk->sk_write_queue, skb, xs->mss);
+	xtcp_tag(&xs->sb, skb, XTCP_TAG_LOST);
+}
+
+/* Fast retransmit: the window halves (or what the algorithm says) once. */
+static void xtcp_enter_recovery(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	XTCP_INC_STATS(sock_net(sk), xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
+						   XTCP_MIB_RENORECOVERY);
+	xs->prior_cc = xs->cc;
+	xs->undo_tsval = 0;
+	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+	xs->cc.cwnd = xs->cc.ssthresh;
+	xs->cc.cwnd_cnt = 0;
+	xs->high_seq = xs->snd_max;
+	xs->ca_state = XTCP_CA_RECOVERY;
+	xtcp_mark_head_lost(sk);
+	if (xs->sack_ok)
+		xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max, &xs->sb,
+			       (xtcp_dupthresh(xs) - 1) * xs->mss);
+}
+
+/**
+ * xtcp_enter_loss() - a retransmission timeout: everything is lost
+ * @sk: socket, locked
+ *
+ * ssthresh comes down (once per episode: a timeout that repeats leaves it),
+ * cwnd goes to one segment, every segment in flight that is not SACKed is
+ * taken for lost and will be resent as slow start opens the window.
+ */
+void xtcp_enter_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
+	if (xs->ca_state != XTCP_CA_LOSS) {
+		if (xs->ca_state != XTCP_CA_RECOVERY)
+			xs->prior_cc = xs->cc;
+		xs->undo_tsval = 0;
+		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+		xs->ca_ops->on_rto(&xs->cc);
+	}
+	xs->cc.cwnd = 1;
+	xs->cc.cwnd_cnt = 0;
+	xs->high_seq = xs->snd_max;
+	xs->ca_state = XTCP_CA_LOSS;
+	xs->dupacks = 0;
+	if (!xs->sack_ok)
+		xs->sb.sacked_out = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head)
+			break;
+		if (cb->sacked & XTCP_TAG_SACKED)
+			continue;
+		xtcp_tag(&xs->sb, skb, XTCP_TAG_LOST);
+	}
+}
+
+/*
+ * Is the sender using its window?  Growing cwnd while the application (or
+ * the receiver's window) keeps the flight small would make it meaningless
+ * (RFC 7661); in slow start half a window in flight counts, as Linux.
+ */
+static bool xtcp_cwnd_limited(const struct xtcp_sock *xs, u32 prior_pipe)
+{
+	u32 segs = DIV_ROUND_UP(prior_pipe, xs->mss);
+
+	if (xs->cwnd_blocked)
+		return true;
+	if (xs->cc.cwnd < xs->cc.ssthresh)
+		return 2 * segs >= xs->cc.cwnd;
+	return segs + 1 >= xs->cc.cwnd;
+}
+
+/*
+ * RFC 3522 (Eifel): the ACK that moved SND.UNA echoes a timestamp older than
+ * our first resend of this episode, so an original segment, not a resend,
+ * filled the hole: the reduction was for nothing.  The window comes back,
+ * and no segment stays taken for lost.
+ */
+static bool xtcp_try_undo(struct sock *sk, const struct xtcp_ack_sample *s)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!s->acked || !s->tsecr || !xs->undo_tsval ||
+	    (s32)(s->tsecr - xs->undo_tsval) >= 0)
+		return false;
+	XTCP_INC_STATS(sock_net(sk), xs->ca_state == XTCP_CA_LOSS ?
+		       XTCP_MIB_LOSSUNDO : XTCP_MIB_FULLUNDO);
+	xs->cc.cwnd = max(xs->cc.cwnd, xs->prior_cc.cwnd);
+	xs->cc.ssthresh = max(xs->cc.ssthresh, xs->prior_cc.ssthresh);
+	xs->cc.w_max = xs->prior_cc.w_max;
+	xs->cc.epoch_start = 0;
+	xs->undo_tsval = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		if (!(XTCP_SKB_CB(skb)->sacked & XTCP_TAG_SACKED))
+			xtcp_tag(&xs->sb, skb, 0);
+	}
+	if (!xs->sack_ok)
+		xs->sb.sacked_out = 0;
+	xs->ca_state = XTCP_CA_OPEN;
+	return true;
+}
+
+/**
+ * xtcp_cc_ack() - congestion control and recovery after an ACK
+ * @sk: socket, locked, synchronized
+ * @s: what the ACK acknowledged
+ */
+void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 acked_segs = DIV_ROUND_UP(s->acked, xs->mss);
+	u32 now_ms = ktime_to_ms(ktime_get());
+
+	if (!xs->sack_ok) {
+		u32 out = xs->snd_max - xs->snd_una;
+
+		/* Reno: each duplicate ACK is a segment that left the network */
+		if (s->acked)
+			xs->sb.sacked_out -= min(xs->sb.sacked_out,
+						 s->acked > xs->mss ?
+						 s->acked - xs->mss : 0);
+		if (s->dupack)
+			xs->sb.sacked_out += xs->mss;
+		out = out > xs->sb.lost_out ? out - xs->sb.lost_out : 0;
+		xs->sb.sacked_out = min(xs->sb.sacked_out, out);
+	}
+	if (s->acked)
+		xs->dupacks = 0;
+	else if (s->dupack || s->sacked)
+		xs->dupacks = min(xs->dupacks + 1, 255);
+
+	if ((xs->ca_state == XTCP_CA_LOSS || xs->ca_state == XTCP_CA_RECOVERY) &&
+	    xtcp_try_undo(sk, s))
+		return;
+
+	switch (xs->ca_state) {
+	case XTCP_CA_LOSS:
+		if (!xtcp_seq_lt(xs->snd_una, xs->high_seq))
+			xs->ca_state = XTCP_CA_OPEN;
+		if (s->acked)
+			xs->ca_ops->cong_avoid(&xs->cc, acked_segs, now_ms,
+					       xs->rtt.srtt_us);
+		if (xs->sack_ok)
+			xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max,
+				       &xs->sb, (xtcp_dupthresh(xs) - 1) * xs->mss);
+		return;
+	case XTCP_CA_RECOVERY:
+		if (!xtcp_seq_lt(xs->snd_una, xs->high_seq)) {
+			/* full ACK (RFC 6582 3.2 step 3) */
+			xs->cc.cwnd = min(xs->cc.ssthresh, XTCP_MAX_CWND);
+			xs->ca_state = XTCP_CA_OPEN;
+			if (!xs->sack_ok)
+				xs->sb.sacked_out = 0;
+			break;
+		}
+		/* partial ACK: the next hole is lost too (RFC 6582 step 4) */
+		if (s->acked)
+			xtcp_mark_head_lost(sk);
+		if (xs->sack_ok)
+			xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max,
+				       &xs->sb, (xtcp_dupthresh(xs) - 1) * xs->mss);
+		return;
+	default:
+		break;
+	}
+
+	if (xs->snd_una != xs->snd_max &&
+	    (xs->dupacks >= xtcp_dupthresh(xs) ||
+	     (xs->sack_ok &&
+	      xs->sb.sacked_out > (xtcp_dupthresh(xs) - 1) * xs->mss &&
+	      xtcp_seq_gt(xs->sb.highest_sack, xs->snd_una)))) {
+		xtcp_enter_recovery(sk);
+		return;
+	}
+	if (s->acked && xtcp_cwnd_limited(xs, s->prior_pipe))
+		xs->ca_ops->cong_avoid(&xs->cc, acked_segs, now_ms,
+				       xs->rtt.srtt_us);
+	xs->ca_state = (xs->sb.sacked_out || xs->dupacks) ? XTCP_CA_DISORDER :
+							    XTCP_CA_OPEN;
+}
+
+/**
+ * xtcp_xmit_lost() - resend segments tagged lost, oldest first
+ * @sk: socket, locked
+ * @quota: bytes the congestion window allows; reduced by what is sent
+ *
+ * Return: true if something was sent.
+ */
+bool xtcp_xmit_lost(struct sock *sk, u32 *quota)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb, *next;
+	bool sent = false;
+
+	if (xs->sb.lost_out == xs->sb.retrans_out)
+		return false;	/* every lost segment was resent */
+	skb_queue_walk_safe(&sk->sk_write_queue, skb, next) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head || *quota < xs->mss)
+			break;
+		if ((cb->sacked & (XTCP_TAG_LOST | XTCP_TAG_RETRANS)) !=
+		    XTCP_TAG_LOST)
+			continue;
+		if (xtcp_seq_lt(cb->seq, xs->snd_una))
+			xtcp_trim_head(sk, &xs->sb, skb, xs->snd_una);
+		if (skb->len > *quota && xtcp_split(sk, &sk->sk_write_queue, skb, *quota))
+			break;
+		next = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+		       skb_queue_next(&sk->sk_write_queue, skb);
+		if (xtcp_retransmit_skb(sk, skb) == -ENOBUFS)
+			break;
+		xtcp_tag(&xs->sb, skb, cb->sacked | XTCP_TAG_RETRANS);
+		if (!xs->undo_tsval && xs->ts_ok)
+			xs->undo_tsval = xtcp_ts_now(xs) ? : 1;
+		XTCP_INC_STATS(sock_net(sk), xs->ca_state == XTCP_CA_LOSS ?
+			       XTCP_MIB_SLOWSTARTRETRANS :
+			       XTCP_MIB_FASTRETRANS);
+		*quota -= min(*quota, max_t(u32, skb->len, xs->mss));
+		sent = true;
+		if (!next)
+			break;
+	}
+	return sent;
+}
