@@ -96,7 +96,7 @@ static void newreno_on_loss(struct xtcp_cc *cc)
 }
 
 const struct xtcp_cong_ops xtcp_newreno = {
-	.name		= "newreno",
+	.name		= "reno",	/* Linux's name for its NewReno */
 	.init		= newreno_init,
 	.ssthresh	= newreno_ssthresh,
 	.cong_avoid	= newreno_cong_avoid,
@@ -254,7 +254,7 @@ static const struct xtcp_cong_ops *const xtcp_cong_list[] = {
 
 /**
  * xtcp_cong_find() - look an algorithm up by name
- * @name: "cubic", "newreno" or "reno" (Linux's name for NewReno)
+ * @name: "cubic", or "reno" (Linux's name for its NewReno) or "newreno"
  *
  * Return: the algorithm, or NULL.
  */
@@ -262,7 +262,7 @@ const struct xtcp_cong_ops *xtcp_cong_find(const char *name)
 {
 	unsigned int i;
 
-	if (!strcmp(name, "reno"))
+	if (!strcmp(name, "newreno"))
 		return &xtcp_newreno;
 	for (i = 0; i < ARRAY_SIZE(xtcp_cong_list); i++)
 		if (!strcmp(name, xtcp_cong_list[i]->name))

@@ -70,8 +70,10 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
 			karn = true;
 		else if (!first_tx)
 			first_tx = cb->tx_ns;
-		if (!(cb->sacked & XTCP_TAG_SACKED))
-			xtcp_note_reordering(&xs->sb, skb);
+		if (!(cb->sacked & XTCP_TAG_SACKED) &&
+		    xtcp_note_reordering(&xs->sb, skb))
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_REORDER);
+		xs->sb.delivered_ns = max(xs->sb.delivered_ns, cb->tx_ns);
 		xtcp_untag(&xs->sb, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_free_tx_skb(sk, skb);

@@ -570,10 +570,11 @@ static void xtcp_send_bare(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
 
 /**
  * xtcp_send_ack() - send an ACK for RCV.NXT with the current window
- *
- * Its sequence number is the highest sent (SND.NXT in RFC terms), not the
- * rewound one of a go-back-N, so the peer finds it acceptable.
  * @sk: socket, locked, synchronized
+ *
+ * Its sequence number is the highest sent (SND.NXT in RFC terms).  It
+ * carries the timestamp and, with out-of-order data or a duplicate to
+ * report, SACK blocks.
  */
 void xtcp_send_ack(struct sock *sk)
 {

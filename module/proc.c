@@ -113,6 +113,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_FULLUNDO]		= "TCPFullUndo",
 	[XTCP_MIB_LOSSUNDO]		= "TCPLossUndo",
 	[XTCP_MIB_REORDER]		= "TCPSACKReorder",
+	[XTCP_MIB_LOSTRETRANSMIT]	= "TCPLostRetransmit",
 };
 
 /* One group as /proc/net/snmp prints it: a line of names, one of values. */

@@ -199,7 +199,9 @@ static u32 xtcp_sacktag_block(struct sock *sk, struct sk_buff_head *q,
 		if (xtcp_seq_gt(cb->end_seq, b->end))
 			break;	/* only a FIN lies past the block */
 		newly += xtcp_skb_seqlen(skb);
-		xtcp_note_reordering(sb, skb);
+		if (xtcp_note_reordering(sb, skb) && sk)
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_REORDER);
+		sb->delivered_ns = max(sb->delivered_ns, cb->tx_ns);
 		xtcp_tag(sb, skb, XTCP_TAG_SACKED);
 		if (sb->sacked_out == xtcp_skb_seqlen(skb) ||
 		    xtcp_seq_gt(cb->end_seq, sb->highest_sack))
@@ -261,15 +263,19 @@ XTCP_EXPORT_FOR_TEST(xtcp_sacktag);
  * @skb: the segment
  *
  * If it lies below the highest SACK, later data overtook it by that much.
+ *
+ * Return: true if that is more reordering than seen before.
  */
-void xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb)
+bool xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 	if (cb->retrans || !sb->sacked_out ||
-	    !xtcp_seq_lt(cb->end_seq, sb->highest_sack))
-		return;
-	sb->reord_bytes = max(sb->reord_bytes, sb->highest_sack - cb->seq);
+	    !xtcp_seq_lt(cb->end_seq, sb->highest_sack) ||
+	    sb->highest_sack - cb->seq <= sb->reord_bytes)
+		return false;
+	sb->reord_bytes = sb->highest_sack - cb->seq;
+	return true;
 }
 
 XTCP_EXPORT_FOR_TEST(xtcp_note_reordering);
@@ -328,6 +334,53 @@ u32 xtcp_mark_lost(struct sk_buff_head *q, u32 snd_max,
 
 XTCP_EXPORT_FOR_TEST(xtcp_mark_lost);
 
+/**
+ * xtcp_mark_lost_resends() - find resends that were lost too
+ * @q: write queue
+ * @end: first segment never sent (xs->send_head), or NULL
+ * @sb: scoreboard
+ * @reo_wnd_ns: how much later than a resend a delivered segment may have
+ *	left before the resend counts as lost (the reordering window)
+ *
+ * The time-ordered idea of RACK (RFC 8985): a resend still outstanding
+ * while a segment sent after it (by more than the reordering window) has
+ * been acknowledged or SACKed is lost as well, and is tagged lost again to
+ * be resent, instead of waiting for the retransmission timeout.
+ *
+ * Return: bytes tagged lost again.
+ */
+u32 xtcp_mark_lost_resends(struct sk_buff_head *q, struct sk_buff *end,
+			   struct xtcp_scoreboard *sb, u64 reo_wnd_ns)
+{
+	struct sk_buff *skb;
+	u32 newly = 0;
+
+	if (sb->retrans_out == 0)
+		return 0;
+	skb_queue_walk(q, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == end)
+			break;
+		if ((cb->sacked & (XTCP_TAG_RETRANS | XTCP_TAG_SACKED)) !=
+		    XTCP_TAG_RETRANS ||
+		    cb->tx_ns + reo_wnd_ns >= sb->delivered_ns)
+			continue;
+		xtcp_tag(sb, skb, XTCP_TAG_LOST);
+		newly += xtcp_skb_seqlen(skb);
+	}
+	return newly;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_mark_lost_resends);
+
+/* RACK's reordering window: a quarter of the smoothed RTT, 1 ms at least. */
+static u64 xtcp_reo_wnd_ns(const struct xtcp_sock *xs)
+{
+	return max_t(u64, (u64)xs->rtt.srtt_us * NSEC_PER_USEC / 4,
+		     NSEC_PER_MSEC);
+}
+
 /* Tag the first unacknowledged segment (at most one MSS of it) lost. */
 static void xtcp_mark_head_lost(struct sock *sk)
 {
@@ -351,6 +404,7 @@ static void xtcp_mark_head_lost(struct sock *sk)
 static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 quota;
 
 	XTCP_INC_STATS(sock_net(sk), xs->sack_ok ? XTCP_MIB_SACKRECOVERY :
 						   XTCP_MIB_RENORECOVERY);
@@ -365,6 +419,13 @@ static void xtcp_enter_recovery(struct sock *sk)
 	if (xs->sack_ok)
 		xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max, &xs->sb,
 			       (xtcp_dupthresh(xs) - 1) * xs->mss);
+	/*
+	 * The fast retransmit itself goes out now, whatever pipe says
+	 * (RFC 5681 3.2 step 2, RFC 6675 5 step 3); what follows waits for
+	 * pipe to fall below the new cwnd.
+	 */
+	quota = xs->mss;
+	xtcp_xmit_lost(sk, &quota);
 }
 
 /**
@@ -487,6 +548,11 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 	if ((xs->ca_state == XTCP_CA_LOSS || xs->ca_state == XTCP_CA_RECOVERY) &&
 	    xtcp_try_undo(sk, s))
 		return;
+
+	if ((xs->ca_state == XTCP_CA_LOSS || xs->ca_state == XTCP_CA_RECOVERY) &&
+	    xtcp_mark_lost_resends(&sk->sk_write_queue, xs->send_head, &xs->sb,
+				   xtcp_reo_wnd_ns(xs)))
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
 
 	switch (xs->ca_state) {
 	case XTCP_CA_LOSS:

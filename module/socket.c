@@ -33,6 +33,7 @@ void xtcp_done(struct sock *sk)
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		xtcp_free_tx_skb(sk, skb);
 	xs->send_head = NULL;
+	memset(&xs->sb, 0, sizeof(xs->sb));
 	__skb_queue_purge(&xs->ofo_queue);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (xs->listener)
@@ -907,12 +908,12 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 	if (optname == XTCP_CONGESTION) {
-		const char *name = READ_ONCE(xtcp_sk(sk)->ca_ops)->name;
+		char name[XTCP_CONG_NAME_MAX] = {};
 
-		len = min_t(unsigned int, len, XTCP_CONG_NAME_MAX);
-		if (put_user(len, optlen) ||
-		    copy_to_user(optval, name, min_t(size_t, len,
-						     strlen(name) + 1)))
+		/* a zero-padded name, as Linux's TCP_CONGESTION */
+		strscpy(name, READ_ONCE(xtcp_sk(sk)->ca_ops)->name, sizeof(name));
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
 			return -EFAULT;
 		return 0;
 	}

@@ -149,7 +149,7 @@ void xtcp_start_fin_wait2(struct sock *sk)
 }
 
 /**
- * xtcp_stop_timers() - stop both timers of a socket
+ * xtcp_stop_timers() - stop every timer of a socket
  * @sk: socket, locked
  *
  * A callback already running holds its own reference and finds the socket

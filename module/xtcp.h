@@ -117,6 +117,7 @@ enum {
  * @highest_sack: end of the highest SACKed block (with @sacked_out)
  * @reord_bytes: the largest reordering seen: how far below the highest
  *	SACK a segment that was never resent arrived
+ * @delivered_ns: latest send time of a segment acknowledged or SACKed
  *
  * Bytes of sequence space, so splitting a segment changes nothing here.
  * RFC 6675's pipe is (SND.MAX - SND.UNA) - sacked_out - lost_out +
@@ -128,6 +129,7 @@ struct xtcp_scoreboard {
 	u32	retrans_out;
 	u32	highest_sack;
 	u32	reord_bytes;
+	u64	delivered_ns;
 };
 
 /**
@@ -157,6 +159,7 @@ struct xtcp_cc {
 /**
  * struct xtcp_cong_ops - a congestion control algorithm
  * @name: its name, for XTCP_CONGESTION and net.xtcp.congestion_control
+ *	and as Linux names it ("reno" is NewReno)
  * @init: start of a connection
  * @ssthresh: congestion detected: returns the new ssthresh
  * @cong_avoid: new data acknowledged while cwnd limited the sender
@@ -276,7 +279,7 @@ struct xtcp_port {
  * @iss: initial send sequence number
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
- * @snd_max: highest sequence number sent (SND.NXT before a go-back-N)
+ * @snd_max: highest sequence number sent (resends never move it back)
  * @snd_wnd: send window (scaled), from the peer
  * @snd_wl1: SEG.SEQ of the last window update
  * @snd_wl2: SEG.ACK of the last window update
@@ -565,6 +568,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_FULLUNDO,
 	XTCP_MIB_LOSSUNDO,
 	XTCP_MIB_REORDER,
+	XTCP_MIB_LOSTRETRANSMIT,
 	XTCP_MIB_MAX
 };
 
@@ -695,7 +699,9 @@ u32 xtcp_sacktag(struct sock *sk, struct sk_buff_head *q, u32 ack,
 u32 xtcp_mark_lost(struct sk_buff_head *q, u32 snd_max,
 		   struct xtcp_scoreboard *sb, u32 thresh);
 u32 xtcp_dupthresh(const struct xtcp_sock *xs);
-void xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb);
+u32 xtcp_mark_lost_resends(struct sk_buff_head *q, struct sk_buff *end,
+			   struct xtcp_scoreboard *sb, u64 reo_wnd_ns);
+bool xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb);
 void xtcp_enter_loss(struct sock *sk);
 void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s);
 bool xtcp_xmit_lost(struct sock *sk, u32 *quota);

@@ -3,7 +3,7 @@
 #
 # Transfers across two namespaces whose veth pair drops 2 % of the packets
 # in each direction (netem): the data must arrive whole and in order, by
-# retransmission (go-back-N after a timeout) on XTCP's side and by Linux's
+# fast retransmit and recovery (or a timeout) on XTCP's side and by Linux's
 # own recovery when Linux sends.  Family under test on one or both sides;
 # every byte and a SHA-256 of the stream are checked.
 

@@ -39,12 +39,13 @@
 #   XTCP_NETEM_PROFILES  the profiles to run, space-separated (default all:
 #                        loss1 loss5 loss20 delay reorder dup corrupt)
 #   XTCP_NETEM_SIZE      bytes each way per transfer (default 16M)
-#   XTCP_NETEM_LOSS20_SIZE  the same for loss20 (default 1M: at 20 % loss
-#                        in both directions Linux TCP itself needs about a
-#                        minute per MiB under QEMU TCG, so 16M would take
-#                        a quarter of an hour per transfer)
+#   XTCP_NETEM_LOSS20_SIZE  the same for loss20 (default 256K: at 20 % loss
+#                        in both directions every stack lives on timeouts
+#                        and their backoff; under QEMU TCG Linux TCP took
+#                        from 1 to over 5 minutes per MiB, so 16M would
+#                        take an hour or more per transfer)
 #   XTCP_NETEM_REPORT    a file to write the goodput table to as well
-#   XTCP_PROG_TIMEOUT    time limit of one program, seconds (default 600
+#   XTCP_PROG_TIMEOUT    time limit of one program, seconds (default 900
 #                        for loss20, 180 for the other profiles)
 #
 # Run time, XTCP_FAMILY=inet, 16M, all profiles, on a 2-CPU host without
@@ -60,7 +61,7 @@ source "$(dirname "$0")/lib.sh"
 
 ALL_PROFILES="loss1 loss5 loss20 delay reorder dup corrupt"
 SIZE=${XTCP_NETEM_SIZE:-16M}
-LOSS20_SIZE=${XTCP_NETEM_LOSS20_SIZE:-1M}
+LOSS20_SIZE=${XTCP_NETEM_LOSS20_SIZE:-256K}
 REPORT=${XTCP_NETEM_REPORT:-}
 L=inet		# Linux TCP
 NCASES=4	# transfers per profile
@@ -150,6 +151,37 @@ snmp_get()
 		END { print v + 0 }'
 }
 
+# What XTCP's loss recovery did, both namespaces added up: one
+# "NAME=VALUE" word per counter.
+XTCP_COUNTERS="RetransSegs TCPTimeouts TCPFastRetrans TCPSlowStartRetrans
+	TCPLostRetransmit TCPSackRecovery TCPRenoRecovery TCPFullUndo
+	TCPLossUndo TCPSACKReorder TCPDSACKRecv"
+xtcp_counters()
+{
+	local ns c v
+
+	for c in $XTCP_COUNTERS; do
+		v=0
+		for ns in "$NS1" "$NS2"; do
+			v=$((v + $(snmp_get "$ns" /proc/net/xtcp_snmp TcpExt "$c") +
+			     $(snmp_get "$ns" /proc/net/xtcp_snmp Tcp "$c")))
+		done
+		echo "$c=$v"
+	done
+}
+
+# counters_delta BEFORE AFTER: the counters that moved, "NAME +N ...".
+counters_delta()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= n; i++) {
+			split(x[i], p, "="); split(y[i], q, "=")
+			if (q[2] != p[2]) printf "%s +%d ", p[1], q[2] - p[2]
+		}
+	}'
+}
+
 # csum_errors: the checksum error counters of both namespaces added up:
 # "LINUX_TCP IP XTCP".
 csum_errors()
@@ -219,7 +251,7 @@ print_table()
 # run_profile NAME: the four transfers under profile NAME.
 run_profile()
 {
-	local p=$1 args before after t0 i rc sfam cfam
+	local p=$1 args before after t0 i rc sfam cfam c0 c1
 	local -a cs a b
 
 	args=$(profile_args "$p")
@@ -230,7 +262,7 @@ run_profile()
 		return
 	fi
 	if [ "$p" = loss20 ]; then
-		PROG_TIMEOUT=${XTCP_PROG_TIMEOUT:-600}
+		PROG_TIMEOUT=${XTCP_PROG_TIMEOUT:-900}
 	else
 		PROG_TIMEOUT=${XTCP_PROG_TIMEOUT:-180}
 	fi
@@ -243,11 +275,16 @@ run_profile()
 	cs=("$FAM $FAM" "$L $FAM" "$FAM $L" "$L $L")
 	for ((i = 0; i < NCASES; i++)); do
 		read -r sfam cfam <<<"${cs[$i]}"
+		c0=$(xtcp_counters | tr '\n' ' ')
 		bulk_test "$(case_name "$p" $i)" "$NS1" "$sfam" $ADDR1 \
 			"$NS2" "$cfam" $ADDR1 both -s "$(profile_size "$p")" \
 			-S "$PORT"
 		rc=$?
 		GP[$p.$i]=$(goodput $rc)
+		if [ "$i" != 3 ] && [ "$FAM" = xtcp ]; then
+			c1=$(xtcp_counters | tr '\n' ' ')
+			diag "XTCP counters: $(counters_delta "$c0" "$c1")"
+		fi
 	done
 
 	diag "$p: $((SECONDS - t0)) s; netem $(netem_stats "$NS1" veth1);" \

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # py_test.sh SCRIPT.py [--tun] [ARG...]: run one of the Python selftests
-# (lifecycle.py, closeorders.py, sockapi.py) the way run.sh expects: as
-# root, with /usr/bin/python3, in a private network namespace (unshare -n)
-# with lo up, family from XTCP_FAMILY (xtcp by default, inet for Linux TCP).
+# (lifecycle.py, recovery.py, closeorders.py, sockapi.py) the way run.sh
+# expects: as root, with /usr/bin/python3, in a private network namespace
+# (unshare -n) with lo up, family from XTCP_FAMILY (xtcp by default, inet for Linux TCP).
 # --tun first makes sure /dev/net/tun exists (a module on the stock kernel).
 # Prints a TAP SKIP and exits 4 when it cannot run.
 

@@ -21,7 +21,8 @@ set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
 ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh netem.sh
-	   bind.sh lifecycle.sh closeorders.sh sockapi.sh modload.sh)
+	   bind.sh lifecycle.sh recovery.sh closeorders.sh sockapi.sh
+	   modload.sh)
 
 usage()
 {

@@ -211,6 +211,7 @@ class Seg:
         self.dlen = len(self.data)
         self.ttl, self.ipid = ttl, ipid
         self.t = 0.0		# time.monotonic() of capture
+        self.raw_opts = None	# the option bytes as captured (parse())
 
     # -- flags and lengths
     def has(self, flags):
@@ -268,6 +269,7 @@ class Seg:
                   sport, dport, seq, ack, offflags & 0x1ff, win,
                   parse_opts(tcp[20:doff]), tcp[doff:], urp, pkt[8], ipid)
         seg.dlen = tot - ihl - doff
+        seg.raw_opts = bytes(tcp[20:doff])
         return seg
 
     # -- display

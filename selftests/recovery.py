@@ -1,0 +1,972 @@
+# SPDX-License-Identifier: GPL-2.0
+"""
+recovery.py --family xtcp|inet [NAME...]
+
+TCP options, acknowledgment and loss recovery against a scripted peer: the
+socket under test (SUT) lives at 10.99.0.1 and talks through a tun device
+to 10.99.0.2, which is this script.  Each subtest checks what the SUT puts
+on the wire: the layout of the SYN and SYN-ACK options, timestamps on every
+segment and PAWS (RFC 7323), SACK and D-SACK blocks (RFC 2018, RFC 2883),
+delayed ACKs (RFC 9293 3.8.6.3, RFC 5681 4.2), fast retransmit after three
+duplicate ACKs (RFC 5681 3.2), Nagle, TCP_NODELAY, TCP_CORK and MSG_MORE,
+the TCP_CONGESTION option and the initial window (RFC 6928) and slow start.
+The expected values are Linux's where the RFCs leave a choice.
+
+The SUT's sysctls (net.xtcp.sack, timestamps, dsack, congestion_control,
+or Linux's net.ipv4.tcp_* ones) are set by each subtest and restored after
+it.  Run it through recovery.sh, which gives it a private network
+namespace.  Numbers in the segment logs are relative to the ISN of each
+side.
+"""
+
+import errno
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position
+from xtcp_pkt import (ACK, ESTABLISHED, FIN, PSH, SYN, T_EXPECT, Bg, Conn,
+                      Fail, Tap, Tun, abort, check, check_eq,
+                      check_state, common_args, counter, diag, make_socket,
+                      poll_events, read_sysctl, recv_all, seq_add, seq_diff,
+                      set_timeouts, setup_env, write_sysctl, xbind, xconnect)
+from xtcp_pkt import port_allocator, test_registry
+
+SUT = "10.99.0.1"		# our side of the tun: the socket under test
+PEER = "10.99.0.2"		# the far side: this script
+MTU = 1500
+SUT_MSS = MTU - 40		# the MSS the SUT announces
+
+# as xtcp_pkt's T_EXPECT and T_QUIET: XTCP_TIME_SCALE stretches the time
+# limits on slow machines (an emulated CPU)
+SCALE = float(os.environ.get("XTCP_TIME_SCALE", "1") or 1)
+
+TCP_NODELAY, TCP_CORK, TCP_CONGESTION = 1, 3, 13
+TS_LEN = 12			# NOP, NOP, TS: what timestamps take of a segment
+
+FAM = "xtcp"
+TUN = None
+NOTED = {}			# what was said once already
+TESTS = []
+TAP = Tap(TESTS)
+test = test_registry(TESTS)
+port = port_allocator(23000)
+
+PATTERN = bytes(range(251)) * 300	# 75300 bytes, no power-of-2 period
+
+
+def isn_for(p):
+    """A peer ISN per port, spread over the sequence space."""
+    return (p * 2654435761) & 0xffffffff
+
+
+def hexs(raw):
+    return " ".join("%02x" % b for b in raw)
+
+
+# ---------------------------------------------------------------- sysctls
+
+SYSCTLS = {"sack": "tcp_sack", "timestamps": "tcp_timestamps",
+           "dsack": "tcp_dsack",
+           "congestion_control": "tcp_congestion_control"}
+
+
+def knob(name):
+    """The SUT's sysctl NAME: net.xtcp.NAME, or Linux's net.ipv4.tcp_NAME."""
+    return ("net.xtcp." + name if FAM == "xtcp"
+            else "net.ipv4." + SYSCTLS[name])
+
+
+def set_sysctl(full, value):
+    """Write a sysctl, restored after the test."""
+    old = read_sysctl(full)
+    if old is None:
+        raise Fail("no sysctl %s" % full)
+    if old != str(value):
+        if not write_sysctl(full, value):
+            raise Fail("cannot set %s" % full)
+        TAP.defer(write_sysctl, full, old)
+
+
+def set_knob(name, value):
+    set_sysctl(knob(name), value)
+
+
+def set_cc(algo):
+    """The default congestion control, restored after the test; the
+    errno if the sysctl refuses ALGO."""
+    full = knob("congestion_control")
+    old = read_sysctl(full)
+    if old is None:
+        raise Fail("no sysctl %s" % full)
+    if old == algo:
+        return 0
+    err = try_sysctl(full, algo)
+    if not err:
+        TAP.defer(write_sysctl, full, old)
+    return err
+
+
+def knobs(sack=1, timestamps=1, dsack=1):
+    """The SUT's settings for a test: the defaults, and cubic (a new
+    namespace inherits the host's congestion control).  Linux lets a
+    namespace other than the initial one choose only algorithms of
+    net.ipv4.tcp_allowed_congestion_control (EPERM): reno then."""
+    set_knob("sack", sack)
+    set_knob("timestamps", timestamps)
+    set_knob("dsack", dsack)
+    err = set_cc("cubic")
+    if err and FAM == "inet" and err == errno.EPERM:
+        check_eq(set_cc("reno"), 0, "setting reno")
+        if not NOTED.get("reno"):
+            NOTED["reno"] = True
+            diag("(cubic is not allowed in this namespace: reno is the "
+                 "default in these tests)")
+    elif err:
+        raise Fail("cannot set %s to cubic: %s" % (
+            knob("congestion_control"), os.strerror(err)))
+
+
+def no_tlp():
+    """Linux sends a tail loss probe (RFC 8985) beyond the congestion
+    window 2 RTTs after a flight: off where segments sent before an ACK
+    are counted (XTCP has no TLP)."""
+    if FAM == "inet":
+        set_sysctl("net.ipv4.tcp_early_retrans", 0)
+
+
+def try_sysctl(full, value):
+    """Write a sysctl, 0 or the errno the write fails with."""
+    try:
+        fd = os.open("/proc/sys/" + full.replace(".", "/"), os.O_WRONLY)
+    except OSError as e:
+        return e.errno
+    try:
+        os.write(fd, str(value).encode())
+    except OSError as e:
+        return e.errno
+    finally:
+        os.close(fd)
+    return 0
+
+
+def ctr(name):
+    """A TcpExt counter of the SUT's family (None where absent)."""
+    return counter(FAM, "TcpExt", name)
+
+
+def ctr_delta(before, name):
+    after = ctr(name)
+    if before is None or after is None:
+        return None
+    return after - before
+
+
+# ------------------------------------------------------------- the peer
+
+class Peer(Conn):
+    """A Conn that speaks the options agreed in the handshake: with TS
+    every segment carries its TSval (a counter: +1 a segment) and echoes
+    the SUT's latest TSval; SACK blocks are given per segment."""
+
+    def __init__(self, tun, pport, sport=None, isn=1000000):
+        super().__init__(tun, pport, sport, isn)
+        self.ts = False			# timestamps agreed
+        self.sack = False		# SACK agreed
+        self.ts_clock = 0x10000000 + pport
+        self.ts_recent = 0		# the SUT's latest TSval
+        self.ts_sent = None		# TSval of the last segment sent
+
+    def tick(self):
+        self.ts_clock = (self.ts_clock + 1) & 0xffffffff
+        return self.ts_clock
+
+    def send(self, flags, data=b"", tsval=None, sack=(), opts=None, **kw):
+        """Conn.send() with the agreed options (unless OPTS is given): TS
+        (TSVAL, or the next tick), SACK blocks SACK [(left, right)...]."""
+        if opts is None:
+            opts = []
+            if self.ts:
+                opts += [("nop",), ("nop",),
+                         ("ts", self.tick() if tsval is None else tsval,
+                          self.ts_recent)]
+            if sack:
+                opts += [("nop",), ("nop",), ("sack", list(sack))]
+        seg = super().send(flags, data, opts=opts, **kw)
+        ts = seg.opt("ts")
+        if ts:
+            self.ts_sent = ts[0]
+        return seg
+
+    def next(self, timeout=None):
+        seg = super().next(timeout)
+        if seg is not None:
+            ts = seg.opt("ts")
+            if ts:
+                self.ts_recent = ts[0]
+        return seg
+
+
+def new_conn(pport, sport=None):
+    TUN.drain()
+    c = Peer(TUN, pport, sport, isn_for(pport))
+    TAP.defer(c.rst)		# kill whatever is left of it on the SUT
+    return c
+
+
+def sut_socket():
+    s = make_socket(FAM)
+    set_timeouts(s, 10)		# no blocking call can hang the test
+    TAP.defer(abort, s)
+    return s
+
+
+def listener(lport):
+    sk = sut_socket()
+    sk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    xbind(sk, SUT, lport)
+    sk.listen(8)
+    return sk
+
+
+def sut_connect(rcvbuf=None):
+    """A SUT socket connecting (non-blocking) to a new peer: (s, c, SYN).
+    RCVBUF: its SO_RCVBUF."""
+    pport = port()
+    c = new_conn(pport)
+    s = sut_socket()
+    if rcvbuf:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.setblocking(False)
+    err = xconnect(s, PEER, pport)
+    check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
+          errno.errorcode.get(err, err))
+    syn = c.wait(lambda x: x.flags & SYN, "SYN")
+    return s, c, syn
+
+
+def active_open(mss=1000, ts=True, sack=True, win=65535, rcvbuf=None):
+    """The SUT connects; the script's SYN-ACK offers MSS, and SACK and TS
+    where asked and the SYN had them (no window scaling: windows are
+    plain 16-bit numbers both ways).  Returns (socket, peer, SYN); the
+    socket is blocking."""
+    s, c, syn = sut_connect(rcvbuf)
+    opts = [("mss", mss)]
+    if sack and syn.opt("sackok"):
+        opts.append(("sackok",))
+    use_ts = ts and syn.opt("ts") is not None
+    if use_ts:
+        opts.append(("ts", c.tick(), syn.opt("ts")[0]))
+    c.send(SYN | ACK, win=win, opts=opts)
+    c.ts = use_ts
+    c.sack = ("sackok",) in opts
+    ack = c.wait(lambda x: x.flags & ACK and not x.flags & SYN,
+                 "ACK of the SYN-ACK")
+    check_eq(ack.ack, c.snd_nxt, "ack of the handshake's ACK")
+    check_state(FAM, c.sport, c.pport, ESTABLISHED)
+    s.setblocking(True)
+    diag("  (TS %s, SACK %s)" % ("on" if c.ts else "off",
+                                 "on" if c.sack else "off"))
+    return s, c, syn
+
+
+def eff_mss(mss, c):
+    """Payload of a full-sized segment: MSS less the TS option if agreed."""
+    return mss - (TS_LEN if c.ts else 0)
+
+
+def sack_of(seg):
+    """The SACK blocks of SEG ([] without a SACK option)."""
+    return list(seg.opt("sack") or [])
+
+
+def rel_blocks(blocks, base):
+    return [(seq_diff(left, base), seq_diff(right, base))
+            for left, right in blocks]
+
+
+class Stream:
+    """The peer's copy of the SUT's byte stream, TOTAL bytes from the
+    sequence number BASE: the data by offset and the ranges held."""
+
+    def __init__(self, base, total):
+        self.base, self.total = base, total
+        self.buf = bytearray(total)
+        self.have = []			# sorted, disjoint [start, end)
+
+    def take(self, seg):
+        """Store SEG's data; True if it brought bytes not held before."""
+        if not seg.dlen:
+            return False
+        lo = seq_diff(seg.seq, self.base)
+        hi = lo + len(seg.data)
+        data = seg.data
+        if lo < 0:
+            data, lo = data[-lo:], 0
+        hi = min(hi, self.total)
+        if hi <= lo:
+            return False
+        self.buf[lo:hi] = data[:hi - lo]
+        before = self.count()
+        ranges = sorted(self.have + [(lo, hi)])
+        self.have = []
+        for a, b in ranges:
+            if self.have and a <= self.have[-1][1]:
+                self.have[-1] = (self.have[-1][0], max(b, self.have[-1][1]))
+            else:
+                self.have.append((a, b))
+        return self.count() > before
+
+    def count(self):
+        return sum(b - a for a, b in self.have)
+
+    def frontier(self):
+        """Bytes held in order from the start."""
+        return self.have[0][1] if self.have and self.have[0][0] == 0 else 0
+
+    def ack(self):
+        return seq_add(self.base, self.frontier())
+
+    def blocks(self, n=3):
+        """SACK blocks for what is held above the first hole."""
+        out = [(seq_add(self.base, a), seq_add(self.base, b))
+               for a, b in self.have if a > 0]
+        return out[-n:][::-1]
+
+    def complete(self):
+        return self.frontier() == self.total
+
+
+def burst(c, gap, first_timeout=None):
+    """The SUT's segments until it is quiet for GAP seconds; [] if nothing
+    comes within FIRST_TIMEOUT (T_EXPECT)."""
+    first = c.next(T_EXPECT if first_timeout is None else first_timeout)
+    if first is None:
+        return []
+    segs = [first]
+    while True:
+        seg = c.next(gap)
+        if seg is None:
+            return segs
+        segs.append(seg)
+
+
+def finish_stream(c, st, win=65535):
+    """ACK what is held (with SACK blocks if agreed) after each burst until
+    the whole stream is in."""
+    end = time.monotonic() + 10 * T_EXPECT
+    while not st.complete():
+        c.send(ACK, ack=st.ack(), win=win,
+               sack=st.blocks() if c.sack else ())
+        check(time.monotonic() < end, "transfer did not finish: %d of %d "
+              "bytes in order", st.frontier(), st.total)
+        segs = burst(c, 0.02)
+        check(segs, "the SUT sent nothing more (%d of %d bytes in order)",
+              st.frontier(), st.total)
+        for seg in segs:
+            st.take(seg)
+    c.send(ACK, ack=st.ack(), win=win)
+
+
+# ------------------------------------------------------- syn_options_layout
+
+def layout(mss, ts, sack, tsval, tsecr, ws):
+    """Linux's SYN / SYN-ACK options (tcp_options_write()): MSS; SACK_PERM
+    sharing a word with TS, or after two NOPs without TS; NOP, WS."""
+    out = struct.pack("!BBH", 2, 4, mss)
+    if ts:
+        out += b"\x04\x02" if sack else b"\x01\x01"
+        out += struct.pack("!BBII", 8, 10, tsval, tsecr)
+    elif sack:
+        out += b"\x01\x01\x04\x02"
+    return out + struct.pack("!BBBB", 1, 3, 3, ws)
+
+
+def check_layout(seg, what, ts, sack, tsecr=0):
+    raw = seg.raw_opts
+    diag("%s options (%d bytes): %s" % (what, len(raw), hexs(raw)))
+    ws = seg.opt("wscale")
+    check(ws is not None, "%s: no window-scale option", what)
+    tsopt = seg.opt("ts")
+    want = layout(SUT_MSS, ts, sack, tsopt[0] if tsopt else 0, tsecr, ws)
+    if raw != want:
+        raise Fail("%s options:\n  got      %s\n  expected %s" % (
+            what, hexs(raw), hexs(want)))
+
+
+@test("syn_options_layout: SYN and SYN-ACK options in Linux's layout")
+def t_syn_options_layout():
+    # the SUT's SYN with SACK and TS, without TS, without SACK
+    for sack, ts in ((1, 1), (1, 0), (0, 1)):
+        knobs(sack=sack, timestamps=ts)
+        s, _, syn = sut_connect()
+        check_layout(syn, "SYN (sack=%d timestamps=%d)" % (sack, ts), ts,
+                     sack)
+        abort(s)
+    knobs()
+    # a SUT listener answering a SYN with MSS, SACK_PERM, TS, WS
+    lport = port()
+    listener(lport)
+    c = new_conn(port(), sport=lport)
+    tsval = c.tick()
+    c.send(SYN, opts=[("mss", 1460), ("sackok",), ("ts", tsval, 0),
+                      ("nop",), ("wscale", 7)])
+    sa = c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
+    check_layout(sa, "SYN-ACK", 1, 1, tsecr=tsval)
+    # ... and a SYN with MSS and WS only: no TS, no SACK_PERM
+    c = new_conn(port(), sport=lport)
+    c.send(SYN, opts=[("mss", 1460), ("nop",), ("wscale", 7)])
+    sa = c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
+    diag("SYN-ACK to MSS+WS options (%d bytes): %s" % (len(sa.raw_opts),
+                                                       hexs(sa.raw_opts)))
+    check(sa.opt("ts") is None, "TS option in the SYN-ACK to a SYN "
+          "without TS")
+    check(sa.opt("sackok") is None, "SACK_PERM in the SYN-ACK to a SYN "
+          "without SACK_PERM")
+    check_eq(sa.opt("mss"), SUT_MSS, "MSS of the SYN-ACK")
+    check(sa.opt("wscale") is not None, "no WS option in the SYN-ACK to "
+          "a SYN with WS")
+
+
+# ------------------------------------------------------ ts_on_every_segment
+
+@test("ts_on_every_segment: TS on every SUT segment, TSecr echoes the "
+      "peer's latest TSval, TSval non-decreasing")
+def t_ts_on_every_segment():
+    knobs()
+    s, c, _ = active_open(mss=1460)
+    check(c.ts, "the SUT's SYN has no TS option")
+    # ping-pong: each SUT segment answers the script's latest one
+    expect = {}				# id(SUT segment) -> TSecr expected
+
+    def got(seg):
+        expect[id(seg)] = c.ts_sent
+        return seg
+
+    got(c.segs[-1][1])			# the ACK of the SYN-ACK
+    c.send(ACK | PSH, b"q" * 100)
+    got(c.wait(lambda x: x.ack == c.snd_nxt, "ACK of 100 bytes"))
+    check_eq(recv_all(s, 100), b"q" * 100, "data")
+    s.send(b"r" * 200)
+    got(c.wait(lambda x: x.dlen, "200 bytes of data"))
+    c.send(ACK)				# a pure ACK: a new TSval to echo
+    full = eff_mss(1460, c)
+    s.send(PATTERN[:2 * full])		# full-sized: no Nagle in the way
+    while c.rcv_nxt != seq_add(c.sut_iss, 1 + 200 + 2 * full):
+        got(c.expect("data (2 full-sized segments)"))
+    c.send(ACK)
+    c.send(ACK | PSH, b"s" * 50)
+    got(c.wait(lambda x: x.ack == c.snd_nxt, "ACK of 50 bytes"))
+    check_eq(recv_all(s, 50), b"s" * 50, "data")
+    s.shutdown(socket.SHUT_WR)
+    got(c.wait(lambda x: x.flags & FIN, "FIN"))
+    c.send(FIN | ACK)
+    got(c.wait(lambda x: x.ack == c.snd_nxt, "ACK of the FIN"))
+    last = None
+    for d, seg in c.segs:
+        if d != "<":
+            continue
+        ts = seg.opt("ts")
+        check(ts is not None, "SUT segment without TS: %s",
+              seg.show(c.sut_iss, c.iss))
+        if last is not None:
+            check(seq_diff(ts[0], last) >= 0, "TSval went back from %d to "
+                  "%d: %s", last, ts[0], seg.show(c.sut_iss, c.iss))
+        last = ts[0]
+        if seg.flags & SYN:
+            check_eq(ts[1], 0, "TSecr of the SYN")
+        elif id(seg) in expect:
+            check_eq(ts[1], expect[id(seg)], "TSecr of %s" %
+                     seg.show(c.sut_iss, c.iss))
+    n = sum(1 for d, _ in c.segs if d == "<")
+    diag("%d SUT segments, all with TS; TSval advanced by %d" % (
+        n, seq_diff(last, c.segs[0][1].opt("ts")[0])))
+
+
+# ---------------------------------------------------- paws_drops_old_segment
+
+@test("paws_drops_old_segment: data with an old TSval is dropped and "
+      "answered with a duplicate ACK")
+def t_paws():
+    knobs()
+    s, c, _ = active_open(mss=1460)
+    check(c.ts, "the SUT's SYN has no TS option")
+    good = c.send(ACK | PSH, b"g" * 100)
+    a1 = c.wait(lambda x: x.ack == c.snd_nxt, "ACK of the first 100 bytes")
+    check_eq(recv_all(s, 100), b"g" * 100, "first data")
+    before = ctr("PAWSEstab")
+    good_ts = good.opt("ts")[0]
+    # the next 100 bytes, but with a TSval older than the last one sent
+    old = seq_add(good_ts, -100)
+    c.send(ACK | PSH, b"B" * 100, tsval=old, advance=False)
+    t_old = time.monotonic()
+    d = c.expect("duplicate ACK of the old segment")
+    check_eq(d.flags, ACK, "flags of the answer")
+    check_eq(d.dlen, 0, "payload of the duplicate ACK")
+    check_eq(seq_diff(d.ack, a1.ack), 0, "ack of the duplicate ACK (moved "
+             "by the dropped segment?)")
+    check_eq(d.seq, a1.seq, "seq of the duplicate ACK")
+    check_eq(d.opt("ts")[1], good_ts, "TSecr of the duplicate ACK (the "
+             "last valid TSval)")
+    diag("old TSval %d answered by a duplicate ACK %.1f ms later" % (
+        old, (d.t - t_old) * 1000))
+    check_eq(poll_events(s, select.POLLIN, 0.2), 0, "poll() of the SUT "
+             "(the segment must be dropped)")
+    n = ctr_delta(before, "PAWSEstab")
+    if n is not None:
+        diag("PAWSEstab +%d" % n)
+        check(n >= 1, "PAWSEstab did not move")
+    # the same bytes again with a new TSval: accepted
+    c.send(ACK | PSH, b"G" * 100)
+    c.wait(lambda x: x.ack == c.snd_nxt, "ACK of the new segment")
+    check_eq(recv_all(s, 100), b"G" * 100, "data after the dropped segment")
+    check_eq(poll_events(s, select.POLLIN, 0.1), 0, "poll(): more data")
+
+
+# ------------------------------------------------------ sack_blocks_for_ofo
+
+def check_sack(seg, base, want, what):
+    """SEG (an ACK of BASE, the hole) must carry exactly the blocks WANT
+    (offsets from BASE), most recent first."""
+    got = rel_blocks(sack_of(seg), base)
+    diag("  %s: ack %+d, SACK %s" % (what, seq_diff(seg.ack, base), got))
+    check_eq(seq_diff(seg.ack, base), 0, what + ": ack (the hole)")
+    check(got, "%s: no SACK option", what)
+    check_eq(got[0], want[0], what + ": first SACK block (the most recent "
+             "segment's)")
+    check_eq(sorted(got), sorted(want), what + ": SACK blocks")
+
+
+@test("sack_blocks_for_ofo: out-of-order data is SACKed at once, most "
+      "recent block first; the filled hole is ACKed without SACK")
+def t_sack_ofo():
+    knobs()
+    s, c, _ = active_open(mss=1460)
+    check(c.sack, "the SUT's SYN has no SACK_PERM")
+    base = c.snd_nxt
+    data = PATTERN[:4000]
+
+    def seg(i):
+        c.send(ACK | PSH, data[i * 1000:(i + 1) * 1000],
+               seq=seq_add(base, i * 1000), advance=False)
+        return c.expect("ACK of segment %d" % i)
+
+    check_sack(seg(1), base, [(1000, 2000)], "ACK of 1000-2000")
+    check_sack(seg(3), base, [(3000, 4000), (1000, 2000)],
+               "ACK of 3000-4000")
+    check_sack(seg(2), base, [(1000, 4000)], "ACK of 2000-3000")
+    check_eq(poll_events(s, select.POLLIN, 0), 0, "poll() with the hole")
+    c.snd_nxt = seq_add(base, 4000)
+    a = seg(0)
+    diag("  hole filled: ack %+d, options %s" % (seq_diff(a.ack, base),
+                                                 a.opts))
+    check_eq(seq_diff(a.ack, base), 4000, "ack once the hole is filled")
+    check_eq(sack_of(a), [], "SACK blocks once the hole is filled")
+    check_eq(recv_all(s, 4000), data, "data read")
+
+
+# ------------------------------------------------------ dsack_for_duplicate
+
+@test("dsack_for_duplicate: a duplicate segment is reported in a D-SACK "
+      "first block, once")
+def t_dsack():
+    knobs(dsack=1)
+    s, c, _ = active_open(mss=1460)
+    check(c.sack, "the SUT's SYN has no SACK_PERM")
+    base = c.snd_nxt
+    data = PATTERN[:4000]
+    for i in range(3):
+        c.send(ACK | PSH, data[i * 1000:(i + 1) * 1000])
+        c.wait(lambda x: x.ack == c.snd_nxt, "ACK of segment %d" % i)
+    check_eq(recv_all(s, 3000), data[:3000], "data")
+    before = ctr("TCPDSACKOldSent")
+    # segment 1 again (below the ACK), as a spurious retransmission
+    c.send(ACK | PSH, data[1000:2000], seq=seq_add(base, 1000),
+           advance=False)
+    d = c.expect("ACK of the duplicate")
+    blocks = rel_blocks(sack_of(d), base)
+    diag("  duplicate 1000-2000: ack %+d, SACK %s" % (
+        seq_diff(d.ack, base), blocks))
+    check_eq(seq_diff(d.ack, base), 3000, "ack after the duplicate")
+    check(blocks, "no SACK option (D-SACK) in the ACK of the duplicate")
+    check_eq(blocks[0], (1000, 2000), "D-SACK block")
+    n = ctr_delta(before, "TCPDSACKOldSent")
+    if n is not None:
+        diag("TCPDSACKOldSent +%d" % n)
+    # new data: its ACK carries no D-SACK any more (reported once)
+    c.send(ACK | PSH, data[3000:4000])
+    a = c.wait(lambda x: x.ack == c.snd_nxt, "ACK of segment 3")
+    check_eq(sack_of(a), [], "SACK blocks in the ACK of new in-order data")
+    check_eq(recv_all(s, 1000), data[3000:4000], "data after the duplicate")
+    check_eq(poll_events(s, select.POLLIN, 0.1), 0,
+             "poll(): the duplicate was delivered again")
+
+
+# ------------------------------------------------------------- delayed_ack
+
+@test("delayed_ack: after quick-ACK mode a lone small segment is ACKed "
+      "40..500 ms late, two full-sized ones at once")
+def t_delayed_ack():
+    knobs()
+    # Linux ACKs more than one full-sized segment at once only if the
+    # window's right edge moves (else when the data is read), and ACKs
+    # at once when reading a segment makes the window update worth it:
+    # a receive buffer far above the 64 KiB window (no window scaling)
+    # and a reader waiting for the data make its ACKs predictable
+    s, c, _ = active_open(mss=1460, rcvbuf=1 << 20)
+    full = eff_mss(SUT_MSS, c)
+    # full-sized segments in batches of 4, read as they come, until the
+    # quick-ACK mode of the connection's start is over (40 segments at
+    # least; Linux also ACKs at once while the receive window grows)
+    acks, off = [], 0
+    while len(acks) < 10 or acks[-1] == 4:
+        check(len(acks) < 60, "240 segments, each ACKed at once")
+        for _ in range(4):
+            c.send(ACK, PATTERN[off % 251:off % 251 + full])
+            off += full
+        end = c.snd_nxt
+        n, hi = 0, None
+        while hi != end:
+            a = c.expect("ACK of the batch")
+            if hi is None or seq_diff(a.ack, hi) > 0:
+                n += 1
+                hi = a.ack
+        acks.append(n)
+        start = (off - 4 * full) % 251	# PATTERN repeats every 251
+        check(recv_all(s, 4 * full) == PATTERN[start:start + 4 * full],
+              "data of the batch read")
+    c.quiet(0.02)			# window updates after the reads
+    diag("ACKs per batch of 4 full-sized segments: %s" %
+         " ".join(map(str, acks)))
+    diag("every segment ACKed at once for the first %d segments" %
+         (4 * (len(acks) - 1)))
+    before = ctr("DelayedACKs")
+    # a lone small segment: ACKed by the delayed-ACK timer (not read
+    # before the ACK: Linux ACKs a small segment at once when it is read;
+    # under 128 bytes: no window growth, which Linux ACKs at once too)
+    c.send(ACK | PSH, b"x" * 100)
+    t1 = time.monotonic()
+    a = c.wait(lambda x: x.ack == c.snd_nxt, "ACK of 100 bytes",
+               timeout=max(T_EXPECT, 1.0))
+    delay1 = a.t - t1
+    check_eq(recv_all(s, 100), b"x" * 100, "data")
+    # two full-sized segments back to back, a reader waiting: ACKed at
+    # once
+    reader = Bg(recv_all, s, 2 * full)
+    c.send(ACK, PATTERN[:full])
+    c.send(ACK, PATTERN[full:2 * full])
+    t2 = time.monotonic()
+    a = c.wait(lambda x: x.ack == c.snd_nxt, "ACK of 2 full-sized segments")
+    delay2 = a.t - t2
+    check_eq(reader.finish(), PATTERN[:2 * full], "data")
+    diag("ACK of one 100-byte segment after %.1f ms, of two %d-byte "
+         "segments after %.1f ms" % (delay1 * 1000, full, delay2 * 1000))
+    n = ctr_delta(before, "DelayedACKs")
+    if n is not None:
+        diag("DelayedACKs +%d" % n)
+    # 40 ms less timer granularity (a jiffy at HZ >= 100, the measure
+    # starts when the segment has been taken in); RFC 5681: < 500 ms
+    check(delay1 >= 0.025, "a lone small segment was ACKed after %.1f ms, "
+          "not delayed (still in quick-ACK mode?)", delay1 * 1000)
+    check(delay1 <= 0.5 * SCALE, "a lone small segment was ACKed after "
+          "%.0f ms (more than 500 ms)", delay1 * 1000)
+    check(delay2 < delay1 / 2 and delay2 < 0.035 * SCALE, "two full-sized "
+          "segments were ACKed after %.1f ms (a delayed ACK: %.1f ms)",
+          delay2 * 1000, delay1 * 1000)
+
+
+# ------------------------------------------------ fast_retransmit_3_dupacks
+
+def fast_retransmit(sack):
+    knobs()
+    no_tlp()
+    s, c, _ = active_open(mss=1000, sack=sack)
+    check_eq(c.sack, sack, "SACK agreed")
+    mss = eff_mss(1000, c)
+    total = 30 * mss
+    data = PATTERN[:total]
+    st = Stream(c.rcv_nxt, total)
+    rto_before = ctr("TCPTimeouts")
+    fr_before = ctr("TCPFastRetrans")
+    writer = Bg(s.sendall, data)
+    flight = [x for x in burst(c, 0.08) if x.dlen]
+    diag("first flight: %d segments (%s bytes)" % (
+        len(flight), " ".join(str(x.dlen) for x in flight)))
+    check(len(flight) >= 6, "only %d segments sent before any ACK",
+          len(flight))
+    first, lost = flight[0], flight[1]
+    check_eq(seq_diff(first.seq, st.base), 0, "seq of the first segment")
+    for x in flight:
+        if x is not lost:
+            st.take(x)
+    # segment 1 is ACKed; segment 2 "lost": 3 duplicate ACKs for it,
+    # SACKing segment 3, 3-4, 3-5 when SACK is on
+    c.send(ACK, ack=first.end)
+    t_ack = time.monotonic()
+    for k in range(3):
+        blocks = [(flight[2].seq, flight[2 + k].end)] if sack else ()
+        c.send(ACK, ack=first.end, sack=blocks)
+    t3 = time.monotonic()
+    rtx = None
+    end = time.monotonic() + T_EXPECT
+    while time.monotonic() < end:
+        x = c.next(max(0.0, end - time.monotonic()))
+        if x is None:
+            break
+        if x.dlen and x.seq == lost.seq:
+            rtx = x
+            break
+        st.take(x)
+    check(rtx is not None, "no retransmission of segment 2 within %.1fs "
+          "of the 3rd duplicate ACK", T_EXPECT)
+    dt = rtx.t - t3
+    diag("segment 2 retransmitted %.1f ms after the 3rd duplicate ACK "
+         "(%.1f ms after the ACK of segment 1)" % (dt * 1000,
+                                                  (rtx.t - t_ack) * 1000))
+    n = ctr_delta(rto_before, "TCPTimeouts")
+    if n is not None:
+        diag("TCPTimeouts +%d, TCPFastRetrans +%s" % (
+            n, ctr_delta(fr_before, "TCPFastRetrans")))
+        check_eq(n, 0, "retransmission timeouts (TCPTimeouts) before the "
+                 "fast retransmit")
+    check(dt <= 0.2 * SCALE, "segment 2 retransmitted %.0f ms after the "
+          "3rd duplicate ACK: not a fast retransmit", dt * 1000)
+    check_eq(rtx.data, lost.data, "retransmitted data")
+    st.take(rtx)
+    finish_stream(c, st)
+    writer.finish()
+    diag("all %d bytes received and ACKed" % total)
+
+
+@test("fast_retransmit_3_dupacks (SACK): segment 2 is retransmitted after "
+      "the 3rd duplicate ACK, well before the RTO")
+def t_fast_retransmit_sack():
+    fast_retransmit(True)
+
+
+@test("fast_retransmit_3_dupacks (no SACK): segment 2 is retransmitted "
+      "after the 3rd duplicate ACK, well before the RTO")
+def t_fast_retransmit_nosack():
+    fast_retransmit(False)
+
+
+# ------------------------------------------------------- nagle_and_nodelay
+
+def check_held(c, hold, what):
+    """No data from the SUT for HOLD seconds."""
+    segs = [x for x in c.quiet(hold) if x.dlen]
+    if segs:
+        raise Fail("%s: %s" % (what, segs[0].show(c.sut_iss, c.iss)))
+
+
+def collect_unacked(c, n):
+    """The SUT's first N bytes (all segments taken, none ACKed): the
+    stream and the first data segment."""
+    st = Stream(c.rcv_nxt, n)
+    first = None
+    end = time.monotonic() + T_EXPECT
+    while not st.complete() and time.monotonic() < end:
+        x = c.next(max(0.0, end - time.monotonic()))
+        if x is not None and x.dlen:
+            first = first or x
+            st.take(x)
+    check(st.complete(), "%d of %d bytes sent without an ACK",
+          st.frontier(), n)
+    return bytes(st.buf), first
+
+
+@test("nagle_and_nodelay: Nagle holds a small segment until the ACK, "
+      "TCP_NODELAY does not; TCP_CORK and MSG_MORE hold data")
+def t_nagle():
+    knobs()
+    no_tlp()
+    # Linux sends held data when its probe timer (the RTO, >= 200 ms)
+    # fires: "held" is watched for 100 ms (not scaled); "sent at once"
+    # is within 60 ms (scaled), before that timer could have fired
+    hold, pushed = 0.1, 0.06 * SCALE
+    # Nagle: the second byte waits for the ACK of the first
+    s, c, _ = active_open(mss=1460)
+    s.send(b"a")
+    a = c.wait(lambda x: x.dlen, "the first byte")
+    s.send(b"b")
+    check_held(c, hold, "data sent before the ACK of the first byte "
+               "(Nagle)")
+    c.send(ACK, ack=a.end)
+    t0 = time.monotonic()
+    b = c.wait(lambda x: x.dlen, "the second byte after the ACK")
+    check_eq((b.seq, b.data), (a.end, b"b"), "second segment")
+    diag("Nagle: second byte held, sent %.1f ms after the ACK" %
+         ((b.t - t0) * 1000))
+    # TCP_NODELAY: both at once
+    s, c, _ = active_open(mss=1460)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_NODELAY, 1)
+    check_eq(s.getsockopt(socket.IPPROTO_TCP, TCP_NODELAY), 1,
+             "TCP_NODELAY")
+    s.send(b"a")
+    s.send(b"b")
+    t0 = time.monotonic()
+    data, _ = collect_unacked(c, 2)
+    check_eq(data, b"ab", "data sent with TCP_NODELAY, nothing ACKed")
+    diag("TCP_NODELAY: both bytes sent within %.1f ms" %
+         ((c.segs[-1][1].t - t0) * 1000))
+    check(c.segs[-1][1].t - t0 <= pushed, "the second byte came %.0f ms "
+          "after the send", (c.segs[-1][1].t - t0) * 1000)
+    # TCP_CORK: a 100-byte write waits for the uncork
+    s, c, _ = active_open(mss=1460)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_CORK, 1)
+    check_eq(s.getsockopt(socket.IPPROTO_TCP, TCP_CORK), 1, "TCP_CORK")
+    s.send(b"k" * 100)
+    check_held(c, hold, "data sent while corked")
+    s.setsockopt(socket.IPPROTO_TCP, TCP_CORK, 0)
+    t0 = time.monotonic()
+    k = c.wait(lambda x: x.dlen, "data after the uncork")
+    diag("TCP_CORK: 100 bytes held, sent %.1f ms after the uncork" %
+         ((k.t - t0) * 1000))
+    check_eq(k.data, b"k" * 100, "data after the uncork")
+    check(k.t - t0 <= pushed, "data sent %.0f ms after the uncork",
+          (k.t - t0) * 1000)
+    # MSG_MORE: held until a send without it
+    s, c, _ = active_open(mss=1460)
+    s.send(b"m" * 100, socket.MSG_MORE)
+    check_held(c, hold, "data sent with MSG_MORE")
+    s.send(b"n" * 100)
+    t0 = time.monotonic()
+    data, first = collect_unacked(c, 200)
+    check_eq(data, b"m" * 100 + b"n" * 100, "data after the send without "
+             "MSG_MORE")
+    diag("MSG_MORE: 100 bytes held, then %d bytes in the first segment "
+         "%.1f ms after the second send" % (first.dlen,
+                                             (first.t - t0) * 1000))
+    check(first.t - t0 <= pushed, "data sent %.0f ms after the second send",
+          (first.t - t0) * 1000)
+
+
+# ------------------------------------------------------- congestion_sockopt
+
+def get_cc(s):
+    return s.getsockopt(socket.IPPROTO_TCP, TCP_CONGESTION,
+                        16).rstrip(b"\0").decode()
+
+
+@test("congestion_sockopt: TCP_CONGESTION follows the sysctl, sets reno, "
+      "refuses unknown names (ENOENT); the sysctl too")
+def t_congestion():
+    name = knob("congestion_control")
+    cur = read_sysctl(name)
+    check(cur is not None, "no sysctl %s" % name)
+    diag("%s = %s; available: %s" % (name, cur, read_sysctl(
+        name.replace("congestion_control", "available_congestion_control"))))
+    check_eq(get_cc(sut_socket()), cur, "TCP_CONGESTION of a new socket")
+    knobs()
+    dflt = read_sysctl(name)
+    s = sut_socket()
+    check_eq(get_cc(s), dflt, "TCP_CONGESTION with the sysctl at " + dflt)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, b"reno")
+    check_eq(get_cc(s), "reno", "TCP_CONGESTION after setting reno")
+    try:
+        s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, b"nosuchalgo")
+        raise Fail("setsockopt(TCP_CONGESTION, nosuchalgo) succeeded")
+    except OSError as e:
+        check_eq(errno.errorcode.get(e.errno, e.errno), "ENOENT",
+                 "setsockopt(TCP_CONGESTION, nosuchalgo)")
+    check_eq(get_cc(s), "reno", "TCP_CONGESTION after the failed set")
+    err = try_sysctl(name, "nosuchalgo")
+    check(err, "%s accepted nosuchalgo" % name)
+    diag("writing nosuchalgo to %s: %s" % (name, errno.errorcode.get(err,
+                                                                      err)))
+    check_eq(read_sysctl(name), dflt, name + " after the failed write")
+    for algo in ("reno", "cubic"):
+        err = try_sysctl(name, algo)
+        if err == errno.EPERM and FAM == "inet" and algo == "cubic":
+            diag("writing cubic: EPERM (not allowed in this namespace)")
+            continue
+        check_eq(errno.errorcode.get(err, err), 0, "writing %s to %s" % (
+            algo, name))
+        check_eq(read_sysctl(name), algo, name)
+        check_eq(get_cc(sut_socket()), algo, "TCP_CONGESTION of a new "
+                 "socket with the sysctl at " + algo)
+
+
+# ---------------------------------------------------------- initial_window
+
+def initial_window(ts):
+    s, c, _ = active_open(mss=1000, ts=ts)
+    mss = eff_mss(1000, c)
+    total = 64 * 1024
+    data = PATTERN[:total]
+    st = Stream(c.rcv_nxt, total)
+    rto_before = ctr("TCPTimeouts")
+    writer = Bg(s.sendall, data)
+    flights = []
+    for i in range(2):
+        segs = burst(c, 0.1)
+        new = [x for x in segs if x.dlen and st.take(x)]
+        old = [x for x in segs if x.dlen and x not in new]
+        diag("flight %d: %d new segments, %d bytes (%s)%s" % (
+            i + 1, len(new), sum(x.dlen for x in new),
+            " ".join(str(x.dlen) for x in new),
+            ", %d retransmitted" % len(old) if old else ""))
+        check(not old, "retransmissions before the ACK of flight %d "
+              "(the RTO fired?)", i + 1)
+        check_eq(st.frontier(), st.count(), "data in order (bytes)")
+        big = [x.dlen for x in new if x.dlen > mss]
+        check(not big, "segments longer than the MSS (%d): %s", mss, big)
+        flights.append(new)
+        if i == 0:
+            c.send(ACK, ack=st.ack())	# one ACK for the whole flight
+    n = ctr_delta(rto_before, "TCPTimeouts")
+    if n is not None:
+        check_eq(n, 0, "retransmission timeouts (TCPTimeouts)")
+    iw = sum(x.dlen for x in flights[0])
+    diag("effective MSS %d (peer MSS 1000%s): IW %d bytes = %.2f MSS" % (
+        mss, ", less 12 for TS" if c.ts else "", iw, iw / mss))
+    check_eq(iw, 10 * mss, "bytes sent before the first ACK (10 * MSS)")
+    check_eq(len(flights[0]), 10, "segments sent before the first ACK")
+    n2 = len(flights[1])
+    check(18 <= n2 <= 22, "%d segments after the ACK of the first 10, "
+          "expected about 20 (slow start)", n2)
+    check(18 * mss <= sum(x.dlen for x in flights[1]) <= 22 * mss,
+          "second flight: %d bytes", sum(x.dlen for x in flights[1]))
+    finish_stream(c, st)
+    writer.finish()
+    diag("all %d bytes received and ACKed" % total)
+
+
+@test("initial_window: 10 segments before the first ACK (RFC 6928), "
+      "about 20 after it (slow start)")
+def t_initial_window():
+    knobs()
+    no_tlp()
+    initial_window(True)
+    initial_window(False)
+
+
+def main():
+    global FAM, TUN
+    args = common_args("recovery.py", __doc__)
+    FAM = args.family
+    setup_env(TAP, args)
+    # Linux: no rate limit on ACKs to invalid segments (PAWS); harmless
+    # for XTCP
+    write_sysctl("net.ipv4.tcp_invalid_ratelimit", 0)
+    if FAM == "xtcp":
+        write_sysctl("net.xtcp.invalid_ratelimit", 0)
+    try:
+        TUN = Tun(mtu=MTU)
+    except Exception as e:
+        TAP.bail("cannot set up the tun device: %s" % e)
+        TAP.finish()
+    diag("family %s: SUT %s <-> tun (MTU %d) <-> scripted peer %s"
+         % (FAM, SUT, MTU, PEER))
+    t0 = time.monotonic()
+    TAP.run(args.only)
+    diag("recovery.py: %.1fs" % (time.monotonic() - t0))
+    TAP.finish()
+
+
+if __name__ == "__main__":
+    main()
