@@ -44,6 +44,10 @@ SUT_MSS = MTU - 40		# the MSS the SUT announces
 # as xtcp_pkt's T_EXPECT and T_QUIET: XTCP_TIME_SCALE stretches the time
 # limits on slow machines (an emulated CPU)
 SCALE = float(os.environ.get("XTCP_TIME_SCALE", "1") or 1)
+# a handshake round trip that puts the RTO near a second (under the SYN's
+# own 1 s timeout), for the tests whose peer must answer a whole flight
+# before the SUT's retransmission timer fires, even on a debug kernel
+SLOW_RTT = min(0.3 * SCALE, 0.6)
 
 TCP_NODELAY, TCP_CORK, TCP_CONGESTION = 1, 3, 13
 TS_LEN = 12			# NOP, NOP, TS: what timestamps take of a segment
@@ -249,12 +253,17 @@ def sut_connect(rcvbuf=None):
     return s, c, syn
 
 
-def active_open(mss=1000, ts=True, sack=True, win=65535, rcvbuf=None):
+def active_open(mss=1000, ts=True, sack=True, win=65535, rcvbuf=None,
+                rtt=0.0):
     """The SUT connects; the script's SYN-ACK offers MSS, and SACK and TS
     where asked and the SYN had them (no window scaling: windows are
-    plain 16-bit numbers both ways).  Returns (socket, peer, SYN); the
-    socket is blocking."""
+    plain 16-bit numbers both ways).  RTT: seconds the SYN-ACK waits, so
+    the SUT's first round-trip sample, and its RTO (about three times
+    it), leave a slow guest time to play the peer.  Returns (socket, peer,
+    SYN); the socket is blocking."""
     s, c, syn = sut_connect(rcvbuf)
+    if rtt:
+        time.sleep(rtt)
     opts = [("mss", mss)]
     if sack and syn.opt("sackok"):
         opts.append(("sackok",))
@@ -684,7 +693,7 @@ def t_delayed_ack():
 def fast_retransmit(sack):
     knobs()
     no_tlp()
-    s, c, _ = active_open(mss=1000, sack=sack)
+    s, c, _ = active_open(mss=1000, sack=sack, rtt=SLOW_RTT)
     check_eq(c.sack, sack, "SACK agreed")
     mss = eff_mss(1000, c)
     total = 30 * mss
@@ -894,7 +903,7 @@ def t_congestion():
 # ---------------------------------------------------------- initial_window
 
 def initial_window(ts):
-    s, c, _ = active_open(mss=1000, ts=ts)
+    s, c, _ = active_open(mss=1000, ts=ts, rtt=SLOW_RTT)
     mss = eff_mss(1000, c)
     total = 64 * 1024
     data = PATTERN[:total]
