@@ -683,9 +683,15 @@ def t_delayed_ack():
           "not delayed (still in quick-ACK mode?)", delay1 * 1000)
     check(delay1 <= 0.5 * SCALE, "a lone small segment was ACKed after "
           "%.0f ms (more than 500 ms)", delay1 * 1000)
-    check(delay2 < delay1 / 2 and delay2 < 0.035 * SCALE, "two full-sized "
-          "segments were ACKed after %.1f ms (a delayed ACK: %.1f ms)",
-          delay2 * 1000, delay1 * 1000)
+    if n is not None:
+        # the counter tells which ACK the timer sent, where a slow guest
+        # (a debug kernel under TCG) blurs the times: only the lone one's
+        check(n == 1, "the delayed-ACK timer sent %d ACKs, expected 1 (the "
+              "lone segment's; two full-sized ones are ACKed at once)", n)
+    else:
+        check(delay2 < delay1 / 2 and delay2 < 0.035 * SCALE, "two "
+              "full-sized segments were ACKed after %.1f ms (a delayed "
+              "ACK: %.1f ms)", delay2 * 1000, delay1 * 1000)
 
 
 # ------------------------------------------------ fast_retransmit_3_dupacks
