@@ -363,9 +363,7 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	as.acked = xs->snd_una - prior_una;
 	if (xtcp_seq_leq(xs->snd_una, ack))
 		xtcp_window_update(sk, cb);
-	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-				   TCPF_CLOSE_WAIT | TCPF_CLOSING |
-				   TCPF_LAST_ACK))
+	if (xtcp_cwnd_state(sk))
 		xtcp_cc_ack(sk, &as);
 	/*
 	 * Nothing in flight: what the timer sent were window probes, and the

@@ -467,14 +467,6 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb)
 	       xtcp_seq_gt(xs->snd_sml, xs->snd_una);
 }
 
-/* States in which the congestion window applies. */
-static bool xtcp_cwnd_state(const struct sock *sk)
-{
-	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-				      TCPF_CLOSE_WAIT | TCPF_CLOSING |
-				      TCPF_LAST_ACK);
-}
-
 /**
  * __xtcp_push() - send what the windows allow
  * @sk: socket, locked

@@ -381,6 +381,15 @@ static u64 xtcp_reo_wnd_ns(const struct xtcp_sock *xs)
 		     NSEC_PER_MSEC);
 }
 
+/* IsLost marking with the socket's reordering-aware threshold. */
+static void xtcp_sack_mark_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max, &xs->sb,
+		       (xtcp_dupthresh(xs) - 1) * xs->mss);
+}
+
 /* Tag the first unacknowledged segment (at most one MSS of it) lost. */
 static void xtcp_mark_head_lost(struct sock *sk)
 {
@@ -417,8 +426,7 @@ static void xtcp_enter_recovery(struct sock *sk)
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xtcp_mark_head_lost(sk);
 	if (xs->sack_ok)
-		xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max, &xs->sb,
-			       (xtcp_dupthresh(xs) - 1) * xs->mss);
+		xtcp_sack_mark_lost(sk);
 	/*
 	 * The fast retransmit itself goes out now, whatever pipe says
 	 * (RFC 5681 3.2 step 2, RFC 6675 5 step 3); what follows waits for
@@ -562,8 +570,7 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 			xs->ca_ops->cong_avoid(&xs->cc, acked_segs, now_ms,
 					       xs->rtt.srtt_us);
 		if (xs->sack_ok)
-			xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max,
-				       &xs->sb, (xtcp_dupthresh(xs) - 1) * xs->mss);
+			xtcp_sack_mark_lost(sk);
 		return;
 	case XTCP_CA_RECOVERY:
 		if (!xtcp_seq_lt(xs->snd_una, xs->high_seq)) {
@@ -578,8 +585,7 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 		if (s->acked)
 			xtcp_mark_head_lost(sk);
 		if (xs->sack_ok)
-			xtcp_mark_lost(&sk->sk_write_queue, xs->snd_max,
-				       &xs->sb, (xtcp_dupthresh(xs) - 1) * xs->mss);
+			xtcp_sack_mark_lost(sk);
 		return;
 	default:
 		break;

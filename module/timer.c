@@ -171,6 +171,14 @@ void xtcp_stop_timers(struct sock *sk)
 		__sock_put(sk);
 }
 
+/* Synchronized, not yet closed: keepalive runs, a delayed ACK is due. */
+static bool xtcp_ka_state(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT |
+				      TCPF_CLOSING | TCPF_LAST_ACK);
+}
+
 /**
  * xtcp_delay_ack() - let the ACK of in-sequence data wait a little
  * @sk: socket, locked
@@ -202,12 +210,7 @@ void xtcp_stop_dack(struct sock *sk)
 
 static void xtcp_dack_timer(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (!xs->ack_pending || !((1 << sk->sk_state) &
-				  (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-				   TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT |
-				   TCPF_CLOSING | TCPF_LAST_ACK)))
+	if (!xtcp_sk(sk)->ack_pending || !xtcp_ka_state(sk))
 		return;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
 	xtcp_send_ack(sk);
@@ -317,14 +320,6 @@ static u32 xtcp_ka_probes(const struct sock *sk)
 {
 	return xtcp_sk(sk)->keepalive_probes ? :
 	       READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_probes);
-}
-
-/* States in which keepalive runs: synchronized, not yet closed. */
-static bool xtcp_ka_state(const struct sock *sk)
-{
-	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-				      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT |
-				      TCPF_CLOSING | TCPF_LAST_ACK);
 }
 
 static void xtcp_ka_arm(struct sock *sk, u64 ms)

@@ -516,6 +516,14 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/* Synchronized states in which data is sent: cwnd and recovery apply. */
+static inline bool xtcp_cwnd_state(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				      TCPF_CLOSE_WAIT | TCPF_CLOSING |
+				      TCPF_LAST_ACK);
+}
+
 /*
  * MIB counters, per namespace and per CPU (so counting costs one
  * this_cpu_inc on the hot path).  Names in /proc/net/xtcp_snmp are Linux's
