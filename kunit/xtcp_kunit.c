@@ -6,6 +6,7 @@
  * functions xtcp.ko exports for it.
  */
 #include <kunit/test.h>
+#include <linux/prandom.h>
 #include <net/tcp.h>
 
 #include "xtcp.h"
@@ -992,9 +993,205 @@ static struct kunit_suite xtcp_sack_suite = {
 	.test_cases = xtcp_sack_cases,
 };
 
+/* ---- SYN cookies and listen queue limits ---- */
+
+static const siphash_key_t cookie_key[2] = {
+	{ { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } },
+	{ { 0x0f1e2d3c4b5a6978ULL, 0x8796a5b4c3d2e1f0ULL } },
+};
+
+#define C_SADDR	cpu_to_be32(0x0a000002)	/* 10.0.0.2, the client */
+#define C_DADDR	cpu_to_be32(0x0a000001)
+#define C_SPORT	cpu_to_be16(40000)
+#define C_DPORT	cpu_to_be16(80)
+
+static void cookie__round_trip(struct kunit *test)
+{
+	u32 count = 28000000, data, sseq, c;
+
+	/* every MSS index, and client ISNs either side of the 2^32 wrap */
+	for (data = 0; data < 8; data++) {
+		sseq = 0xfffffff0U + data * 7;
+		c = xtcp_cookie_make(cookie_key, C_SADDR, C_DADDR, C_SPORT,
+				     C_DPORT, sseq, count, data);
+		KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR,
+							C_DADDR, C_SPORT,
+							C_DPORT, sseq, c,
+							count), (int)data);
+		/* still good one tick (minute) later */
+		KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR,
+							C_DADDR, C_SPORT,
+							C_DPORT, sseq, c,
+							count + 1), (int)data);
+	}
+	/* the counter wraps in the cookie's top 8 bits */
+	c = xtcp_cookie_make(cookie_key, C_SADDR, C_DADDR, C_SPORT, C_DPORT,
+			     7, 0xff, 3);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR,
+						C_SPORT, C_DPORT, 7, c, 0x100),
+			3);
+}
+
+static void cookie__stale_and_future(struct kunit *test)
+{
+	u32 count = 1000, c;
+
+	c = xtcp_cookie_make(cookie_key, C_SADDR, C_DADDR, C_SPORT, C_DPORT,
+			     12345, count, 2);
+	/* two ticks old: stale */
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR,
+						C_SPORT, C_DPORT, 12345, c,
+						count + 2), -1);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR,
+						C_SPORT, C_DPORT, 12345, c,
+						count + 100), -1);
+	/* made in the future (a tick ahead of now) */
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR,
+						C_SPORT, C_DPORT, 12345, c,
+						count - 1), -1);
+}
+
+static void cookie__wrong_tuple_isn_or_key(struct kunit *test)
+{
+	u32 count = 5000, c;
+
+	c = xtcp_cookie_make(cookie_key, C_SADDR, C_DADDR, C_SPORT, C_DPORT,
+			     999, count, 3);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key,
+						cpu_to_be32(0x0a000003),
+						C_DADDR, C_SPORT, C_DPORT,
+						999, c, count), -1);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR,
+						cpu_to_be32(0x0a000009),
+						C_SPORT, C_DPORT, 999, c,
+						count), -1);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR,
+						cpu_to_be16(40001), C_DPORT,
+						999, c, count), -1);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR,
+						C_SPORT, cpu_to_be16(81),
+						999, c, count), -1);
+	/*
+	 * another client ISN: the difference lands in the carried index
+	 * (as in Linux, an ISN off by a few only shifts it), so one off by
+	 * 2^16 must fail
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR,
+						C_SPORT, C_DPORT, 999 + 65536,
+						c, count), -1);
+	/* another host's (or a reloaded module's) keys */
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(&cookie_key[1], C_SADDR,
+						C_DADDR, C_SPORT, C_DPORT, 999,
+						c, count), -1);
+}
+
+static void cookie__forged(struct kunit *test)
+{
+	u32 count = 77, c, i, accepted = 0;
+	struct rnd_state rnd;
+
+	c = xtcp_cookie_make(cookie_key, C_SADDR, C_DADDR, C_SPORT, C_DPORT,
+			     4242, count, 1);
+	/* any single flipped bit above the 3 data bits breaks it */
+	for (i = 3; i < 32; i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    xtcp_cookie_check(cookie_key, C_SADDR,
+						      C_DADDR, C_SPORT,
+						      C_DPORT, 4242,
+						      c ^ (1U << i), count),
+				    -1, "bit %u flipped", i);
+	/* a blind attacker's guesses: about 8 in 2^24 each would pass */
+	prandom_seed_state(&rnd, 42);
+	for (i = 0; i < 100000; i++)
+		if (xtcp_cookie_check(cookie_key, C_SADDR, C_DADDR, C_SPORT,
+				      C_DPORT, 4242, prandom_u32_state(&rnd),
+				      count) >= 0)
+			accepted++;
+	KUNIT_EXPECT_LE(test, accepted, 1U);
+}
+
+static void cookie__mss_table(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(xtcp_cookie_mss_index(536)), 536);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(xtcp_cookie_mss_index(100)), 536);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(xtcp_cookie_mss_index(1459)),
+			1440);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(xtcp_cookie_mss_index(1460)),
+			1460);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(xtcp_cookie_mss_index(9000)),
+			8960);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(xtcp_cookie_mss_index(65495)),
+			65495);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(xtcp_cookie_mss_index(65535)),
+			65495);
+	KUNIT_EXPECT_LT(test, xtcp_cookie_mss_index(65535), 8U);
+}
+
+static void cookie__timestamp_options(struct kunit *test)
+{
+	bool sack;
+	int ws;
+	u32 ts;
+
+	ts = xtcp_cookie_ts(1000000, 7, true);
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_leq(ts, 1000000));
+	KUNIT_EXPECT_LT(test, 1000000 - ts, 64U);
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack));
+	KUNIT_EXPECT_EQ(test, ws, 7);
+	KUNIT_EXPECT_TRUE(test, sack);
+
+	/* no window scaling, no SACK; a clock just past the 2^32 wrap */
+	ts = xtcp_cookie_ts(5, -1, false);
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_leq(ts, 5));
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack));
+	KUNIT_EXPECT_EQ(test, ws, -1);
+	KUNIT_EXPECT_FALSE(test, sack);
+
+	ts = xtcp_cookie_ts(0x12345678, 14, false);
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack));
+	KUNIT_EXPECT_EQ(test, ws, 14);
+	/* the bit no cookie sets (Linux's ECN bit: XTCP has no ECN yet) */
+	KUNIT_EXPECT_FALSE(test, xtcp_cookie_ts_decode(0x100 | 0x20, &ws,
+						       &sack));
+}
+
+static void listen__queue_limits(struct kunit *test)
+{
+	/* listen(backlog) is capped by somaxconn; a negative one too */
+	KUNIT_EXPECT_EQ(test, xtcp_listen_backlog(128, 4096), 128U);
+	KUNIT_EXPECT_EQ(test, xtcp_listen_backlog(10000, 4096), 4096U);
+	KUNIT_EXPECT_EQ(test, xtcp_listen_backlog(-1, 4096), 4096U);
+	KUNIT_EXPECT_EQ(test, xtcp_listen_backlog(0, 4096), 0U);
+	/* the accept queue holds backlog + 1, as Linux's */
+	KUNIT_EXPECT_FALSE(test, xtcp_acceptq_full(0, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_acceptq_full(1, 0));
+	KUNIT_EXPECT_FALSE(test, xtcp_acceptq_full(5, 5));
+	KUNIT_EXPECT_TRUE(test, xtcp_acceptq_full(6, 5));
+	/* the SYN queue: min(backlog, max_syn_backlog) + 1 */
+	KUNIT_EXPECT_EQ(test, xtcp_synq_limit(4096, 1024), 1025U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_limit(16, 1024), 17U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_limit(0, 1024), 1U);
+}
+
+static struct kunit_case xtcp_listen_cases[] = {
+	KUNIT_CASE(cookie__round_trip),
+	KUNIT_CASE(cookie__stale_and_future),
+	KUNIT_CASE(cookie__wrong_tuple_isn_or_key),
+	KUNIT_CASE(cookie__forged),
+	KUNIT_CASE(cookie__mss_table),
+	KUNIT_CASE(cookie__timestamp_options),
+	KUNIT_CASE(listen__queue_limits),
+	{}
+};
+
+static struct kunit_suite xtcp_listen_suite = {
+	.name = "xtcp_listen",
+	.test_cases = xtcp_listen_cases,
+};
+
 kunit_test_suites(&xtcp_seq_suite, &xtcp_options_suite, &xtcp_state_suite,
 		  &xtcp_isn_suite, &xtcp_validate_suite, &xtcp_rto_suite,
-		  &xtcp_cong_suite, &xtcp_sack_suite);
+		  &xtcp_cong_suite, &xtcp_sack_suite, &xtcp_listen_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for XTCP");

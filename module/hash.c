@@ -27,14 +27,22 @@ struct xtcp_bucket {
 static struct xtcp_bucket *xtcp_ehash;
 static struct xtcp_bucket *xtcp_twhash;
 static struct xtcp_bucket *xtcp_lhash;
+static struct xtcp_bucket *xtcp_reqhash;
 static u32 xtcp_hash_secret __read_mostly;
+
+/* A 32-bit hash of a 4-tuple: table buckets and the SO_REUSEPORT choice. */
+static u32 xtcp_flowhash(const struct net *net, __be32 laddr, __be16 lport,
+			 __be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    (__force u32)lport << 16 | (__force u32)rport,
+			    xtcp_hash_secret + net_hash_mix(net));
+}
 
 static u32 xtcp_ehashfn(const struct net *net, __be32 laddr, __be16 lport,
 			__be32 raddr, __be16 rport)
 {
-	return jhash_3words((__force u32)laddr, (__force u32)raddr,
-			    (__force u32)lport << 16 | (__force u32)rport,
-			    xtcp_hash_secret + net_hash_mix(net)) &
+	return xtcp_flowhash(net, laddr, lport, raddr, rport) &
 	       ((1U << XTCP_EHASH_BITS) - 1);
 }
 
@@ -64,7 +72,8 @@ int xtcp_hash_init(void)
 	xtcp_ehash = xtcp_alloc_table(XTCP_EHASH_BITS);
 	xtcp_twhash = xtcp_alloc_table(XTCP_EHASH_BITS);
 	xtcp_lhash = xtcp_alloc_table(XTCP_LHASH_BITS);
-	if (!xtcp_ehash || !xtcp_twhash || !xtcp_lhash) {
+	xtcp_reqhash = xtcp_alloc_table(XTCP_EHASH_BITS);
+	if (!xtcp_ehash || !xtcp_twhash || !xtcp_lhash || !xtcp_reqhash) {
 		xtcp_hash_exit();
 		return -ENOMEM;
 	}
@@ -76,6 +85,8 @@ void xtcp_hash_exit(void)
 	kvfree(xtcp_ehash);
 	kvfree(xtcp_twhash);
 	kvfree(xtcp_lhash);
+	kvfree(xtcp_reqhash);
+	xtcp_reqhash = NULL;
 	xtcp_ehash = NULL;
 	xtcp_twhash = NULL;
 	xtcp_lhash = NULL;
@@ -134,11 +145,35 @@ out:
 	return err;
 }
 
+/*
+ * Two listeners on one address, port and device need SO_REUSEPORT on both
+ * and the same owner, as in Linux.  Caller holds @b's lock.
+ */
+static bool xtcp_lhash_conflict(struct xtcp_bucket *b, struct sock *sk)
+{
+	struct xtcp_sock *xs;
+
+	hlist_for_each_entry(xs, &b->chain, hnode) {
+		struct sock *o = &xs->inet.sk;
+
+		if (o->sk_num != sk->sk_num ||
+		    !net_eq(sock_net(o), sock_net(sk)) ||
+		    o->sk_rcv_saddr != sk->sk_rcv_saddr ||
+		    o->sk_bound_dev_if != sk->sk_bound_dev_if)
+			continue;
+		if (!o->sk_reuseport || !sk->sk_reuseport ||
+		    !uid_eq(sock_i_uid(o), sock_i_uid(sk)))
+			return true;
+	}
+	return false;
+}
+
 /**
  * xtcp_lhash_insert() - add a listener to the listener table
  * @sk: socket in LISTEN with its local port set
  *
- * Return: 0.
+ * Return: 0, or -EADDRINUSE if another listener holds the same address
+ * and port and the two may not share it (SO_REUSEPORT).
  */
 int xtcp_lhash_insert(struct sock *sk)
 {
@@ -146,8 +181,12 @@ int xtcp_lhash_insert(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	spin_lock_bh(&b->lock);
+	if (xtcp_lhash_conflict(b, sk)) {
+		spin_unlock_bh(&b->lock);
+		return -EADDRINUSE;
+	}
 	sock_hold(sk);
-	hlist_add_head_rcu(&xs->hnode, &b->chain);
+	hlist_add_tail_rcu(&xs->hnode, &b->chain);
 	xs->hashed = true;
 	xs->hbucket = b;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
@@ -205,20 +244,38 @@ struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
 	return NULL;
 }
 
+/* How well listener @sk matches: 2 bound to @daddr, 1 wildcard, 0 not. */
+static unsigned int xtcp_listen_score(const struct sock *sk,
+				      const struct net *net, __be32 daddr,
+				      __be16 dport)
+{
+	if (htons(sk->sk_num) != dport || !net_eq(sock_net(sk), net))
+		return 0;
+	if (sk->sk_rcv_saddr == daddr)
+		return 2;
+	return sk->sk_rcv_saddr == htonl(INADDR_ANY);
+}
+
 /**
  * xtcp_lookup_listener() - find the listener for a segment
  * @net: namespace
+ * @saddr: the segment's source address (the peer)
+ * @sport: its source port
  * @daddr: local address the segment was sent to
  * @dport: local port
  *
- * A listener bound to @daddr wins over one bound to INADDR_ANY.
+ * A listener bound to @daddr wins over one bound to INADDR_ANY.  Among
+ * SO_REUSEPORT listeners of the same address and port, a hash of the
+ * 4-tuple picks one, so each connection's segments go to the same listener
+ * and connections spread evenly.
  *
  * Context: RCU read side (softirq).
  * Return: the listener with a reference held, or NULL.
  */
-struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
-				  __be16 dport)
+struct sock *xtcp_lookup_listener(const struct net *net, __be32 saddr,
+				  __be16 sport, __be32 daddr, __be16 dport)
 {
+	unsigned int score = 0, n = 0, i = 0, idx;
 	struct sock *best = NULL;
 	struct xtcp_bucket *b;
 	struct xtcp_sock *xs;
@@ -226,19 +283,131 @@ struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
 	b = &xtcp_lhash[xtcp_lhashfn(net, dport)];
 	hlist_for_each_entry_rcu(xs, &b->chain, hnode) {
 		struct sock *sk = &xs->inet.sk;
+		unsigned int s = xtcp_listen_score(sk, net, daddr, dport);
 
-		if (htons(sk->sk_num) != dport || !net_eq(sock_net(sk), net))
-			continue;
-		if (sk->sk_rcv_saddr == daddr) {
+		if (s > score) {
 			best = sk;
-			break;
+			score = s;
+			n = 1;
+		} else if (s && s == score && sk->sk_reuseport) {
+			n++;
 		}
-		if (sk->sk_rcv_saddr == htonl(INADDR_ANY) && !best)
-			best = sk;
+	}
+	if (n > 1 && best->sk_reuseport) {
+		idx = reciprocal_scale(xtcp_flowhash(net, daddr, dport, saddr,
+						     sport), n);
+		hlist_for_each_entry_rcu(xs, &b->chain, hnode) {
+			struct sock *sk = &xs->inet.sk;
+
+			if (xtcp_listen_score(sk, net, daddr, dport) == score &&
+			    sk->sk_reuseport && i++ == idx) {
+				best = sk;
+				break;
+			}
+		}
 	}
 	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
 		best = NULL;
 	return best;
+}
+
+/**
+ * xtcp_req_hash_insert() - add a request sock to the request table
+ * @req: request with its 4-tuple set; the table takes over one reference
+ *
+ * Return: 0, or -EADDRINUSE if a request with the same 4-tuple exists.
+ */
+int xtcp_req_hash_insert(struct xtcp_request *req)
+{
+	struct net *net = read_pnet(&req->net);
+	struct xtcp_request *other;
+	struct xtcp_bucket *b;
+	int err = 0;
+
+	b = &xtcp_reqhash[xtcp_ehashfn(net, req->laddr, req->lport,
+				       req->raddr, req->rport)];
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry(other, &b->chain, hnode) {
+		if (other->laddr == req->laddr && other->raddr == req->raddr &&
+		    other->lport == req->lport && other->rport == req->rport &&
+		    net_eq(read_pnet(&other->net), net)) {
+			err = -EADDRINUSE;
+			goto out;
+		}
+	}
+	hlist_add_head_rcu(&req->hnode, &b->chain);
+	req->hashed = true;
+	req->hbucket = b;
+out:
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/**
+ * xtcp_req_unhash() - remove a request sock from the request table
+ * @req: request; the table's reference stays with the caller
+ */
+void xtcp_req_unhash(struct xtcp_request *req)
+{
+	struct xtcp_bucket *b = req->hbucket;
+
+	spin_lock_bh(&b->lock);
+	if (req->hashed) {
+		hlist_del_init_rcu(&req->hnode);
+		req->hashed = false;
+	}
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_lookup_req() - find the request sock of a received segment
+ * @net: namespace
+ * @saddr: segment's source address (the peer)
+ * @sport: segment's source port
+ * @daddr: segment's destination address (local)
+ * @dport: segment's destination port
+ *
+ * Context: RCU read side.
+ * Return: the request with a reference held, or NULL.
+ */
+struct xtcp_request *xtcp_lookup_req(const struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport)
+{
+	struct xtcp_request *req;
+	struct xtcp_bucket *b;
+
+	b = &xtcp_reqhash[xtcp_ehashfn(net, daddr, dport, saddr, sport)];
+	hlist_for_each_entry_rcu(req, &b->chain, hnode) {
+		if (req->laddr == daddr && req->raddr == saddr &&
+		    req->lport == dport && req->rport == sport &&
+		    net_eq(read_pnet(&req->net), net) &&
+		    refcount_inc_not_zero(&req->refcnt))
+			return req;
+	}
+	return NULL;
+}
+
+/**
+ * xtcp_walk_reqs() - call @fn on every request sock of a namespace
+ * @net: namespace
+ * @fn: callback, called under RCU
+ * @w: its state
+ */
+void xtcp_walk_reqs(const struct net *net,
+		    void (*fn)(struct xtcp_request *req, struct xtcp_walk *w),
+		    struct xtcp_walk *w)
+{
+	struct xtcp_request *req;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < 1U << XTCP_EHASH_BITS; i++) {
+		hlist_for_each_entry_rcu(req, &xtcp_reqhash[i].chain, hnode) {
+			if (net_eq(read_pnet(&req->net), net))
+				fn(req, w);
+		}
+	}
+	rcu_read_unlock();
 }
 
 static bool xtcp_tw_match(const struct xtcp_tw *tw, const struct net *net,
@@ -449,6 +618,10 @@ int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port)
 		goto free;
 	if (sk->sk_reuse)
 		sock_set_reuseaddr(p->sock->sk);
+	/* SO_REUSEPORT shares a port between sockets of one owner */
+	p->sock->sk->sk_reuseport = sk->sk_reuseport;
+	if (sk->sk_socket)
+		SOCK_INODE(p->sock)->i_uid = sock_i_uid(sk);
 	p->sock->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
 	err = kernel_bind(p->sock, (struct sockaddr *)&sin, sizeof(sin));
 	if (err)

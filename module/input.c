@@ -259,9 +259,8 @@ static void xtcp_rcv_reset(struct sock *sk)
 {
 	switch (sk->sk_state) {
 	case XTCP_SYN_RECV:
-		/* a passive child just goes; an active opener is refused */
-		if (!xtcp_sk(sk)->listener)
-			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
+		/* only a simultaneous open is a full socket in SYN-RECEIVED */
+		WRITE_ONCE(sk->sk_err, ECONNREFUSED);
 		break;
 	case XTCP_ESTABLISHED:
 	case XTCP_FIN_WAIT1:
@@ -298,23 +297,6 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 			xtcp_send_reset_reply(sock_net(sk), skb);
 			return false;
 		}
-		if (xs->listener) {
-			int err = xtcp_child_established(sk);
-
-			if (err == -ENOBUFS) {	/* accept queue full */
-				XTCP_INC_STATS(sock_net(sk),
-					       XTCP_MIB_LISTENOVERFLOWS);
-				XTCP_INC_STATS(sock_net(sk),
-					       XTCP_MIB_LISTENDROPS);
-				return false;
-			}
-			if (err) {		/* listener is closing */
-				xtcp_send_active_reset(sk, GFP_ATOMIC);
-				xtcp_transition(sk, XTCP_EV_ABORT);
-				xtcp_done(sk);
-				return false;
-			}
-		}
 		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
 		xs->max_window = max(xs->max_window, xs->snd_wnd);
 		xs->snd_wl1 = cb->seq;
@@ -322,11 +304,6 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_ack_advance(sk, ack, o);
 		xtcp_transition(sk, XTCP_EV_RCV_ACK_SYN);
 		sk->sk_state_change(sk);
-		if (xs->listener) {
-			struct sock *l = xs->listener;
-
-			l->sk_data_ready(l);
-		}
 	}
 
 	switch (xtcp_ack_action(ack, xs->snd_una, xs->snd_max,
@@ -658,10 +635,8 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		 * SYN-ACK acknowledged.  Its ACK completes the handshake, as
 		 * in RFC 9293 figure 8 and as Linux does; the SYN is trimmed.
 		 */
-		if (!xs->listener) {
-			cb->seq++;
-			cb->flags &= ~TCPHDR_SYN;
-		}
+		cb->seq++;
+		cb->flags &= ~TCPHDR_SYN;
 	}
 	seg_len = cb->end_seq - cb->seq;
 
@@ -765,7 +740,9 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
-		return xtcp_listen_rcv(sk, skb);
+		/* listeners get their segments unlocked (xtcp_listen_rcv()) */
+		kfree_skb(skb);
+		return 0;
 	case XTCP_SYN_SENT:
 		xtcp_rcv_synsent(sk, skb);
 		kfree_skb(skb);

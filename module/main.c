@@ -69,9 +69,15 @@ static int __init xtcp_init(void)
 	int err;
 
 	xtcp_isn_init();
+	xtcp_cookie_init();
+	err = xtcp_req_init();
+	if (err)
+		return err;
 	xtcp_wq = alloc_workqueue("xtcp", 0, 0);
-	if (!xtcp_wq)
-		return -ENOMEM;
+	if (!xtcp_wq) {
+		err = -ENOMEM;
+		goto req;
+	}
 	err = xtcp_hash_init();
 	if (err)
 		goto wq;
@@ -97,6 +103,8 @@ hash:
 	xtcp_hash_exit();
 wq:
 	destroy_workqueue(xtcp_wq);
+req:
+	xtcp_req_exit();
 	return err;
 }
 
@@ -109,6 +117,7 @@ static void __exit xtcp_exit(void)
 	destroy_workqueue(xtcp_wq);
 	proto_unregister(&xtcp_prot);
 	xtcp_hash_exit();
+	xtcp_req_exit();
 }
 
 module_init(xtcp_init);

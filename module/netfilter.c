@@ -3,7 +3,8 @@
  * The receive path: a netfilter hook at IPv4 LOCAL_IN, after the filter
  * table (so firewall rules apply to XTCP as to anything else), claims the
  * TCP segments that belong to XTCP sockets and leaves every other packet to
- * the kernel.  Lookups are RCU; the only lock taken is the socket's.
+ * the kernel.  Lookups are RCU; the only lock taken is the socket's (for a
+ * listener, not even that: module/request.c).
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -61,9 +62,10 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	unsigned int ihl = iph->ihl * 4;
+	struct xtcp_request *req = NULL;
 	const struct tcphdr *th;
 	struct xtcp_tw *tw = NULL;
-	struct sock *sk;
+	struct sock *sk, *child;
 
 	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
@@ -72,32 +74,53 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 	iph = ip_hdr(skb);
 	th = (const struct tcphdr *)(skb->data + ihl);
 
+	/* connections, then handshakes, TIME_WAIT, and last listeners */
 	sk = xtcp_lookup_established(state->net, iph->saddr, th->source,
 				     iph->daddr, th->dest);
 	if (!sk)
+		req = xtcp_lookup_req(state->net, iph->saddr, th->source,
+				      iph->daddr, th->dest);
+	if (!sk && !req)
 		tw = xtcp_lookup_tw(state->net, iph->saddr, th->source,
 				    iph->daddr, th->dest);
-	if (!sk && !tw)
-		sk = xtcp_lookup_listener(state->net, iph->daddr, th->dest);
-	if (!sk && !tw)
+	if (!sk && !req && !tw)
+		sk = xtcp_lookup_listener(state->net, iph->saddr, th->source,
+					  iph->daddr, th->dest);
+	if (!sk && !req && !tw)
 		return NF_ACCEPT;
 
 	/* from here on the segment is ours: a bad one is dropped */
 	if (!xtcp_nf_validate(state->net, skb, ihl))
 		goto drop;
-	if (tw) {
+	if (req) {
+		sk = xtcp_req_rcv(req, skb);
+		xtcp_req_put(req);
+		if (!sk)
+			goto consumed;
+	} else if (tw) {
 		sk = xtcp_tw_rcv(tw, skb);
 		xtcp_tw_put(tw);
-		if (!sk) {
-			consume_skb(skb);
+		if (!sk)
+			goto consumed;
+	}
+	if (sk->sk_state == XTCP_LISTEN) {
+		/* no socket lock: the listen path has its own (request.c) */
+		child = xtcp_listen_rcv(sk, skb);
+		sock_put(sk);
+		if (!child)
 			return NF_STOLEN;
-		}
+		sk = child;
 	}
 	xtcp_deliver(sk, skb);
 	sock_put(sk);
 	return NF_STOLEN;
+consumed:
+	consume_skb(skb);
+	return NF_STOLEN;
 drop:
-	if (tw)
+	if (req)
+		xtcp_req_put(req);
+	else if (tw)
 		xtcp_tw_put(tw);
 	else
 		sock_put(sk);

@@ -608,6 +608,8 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
  * @oif: output device, or 0
  * @tos: IP TOS
  * @mark: skb mark
+ * @opts: TCP options, or NULL; for a SYN its MSS is set from the route
+ * @user_mss: TCP_MAXSEG clamp of that MSS, or 0
  */
 struct xtcp_raw {
 	__be32	saddr;
@@ -621,11 +623,19 @@ struct xtcp_raw {
 	int	oif;
 	u8	tos;
 	u32	mark;
+	const struct xtcp_out_opts *opts;
+	u16	user_mss;
 };
 
-/* Build and send a bare segment (RST or ACK) for no socket or a minisock. */
+/*
+ * Build and send a bare segment (RST, ACK, or a request's SYN-ACK) for no
+ * socket or a minisock.
+ */
 static void xtcp_send_raw(struct net *net, const struct xtcp_raw *r)
 {
+	u8 opts[XTCP_MAX_TCP_HDR - sizeof(struct tcphdr)];
+	unsigned int optlen = 0, thlen;
+	struct xtcp_out_opts o;
 	struct sk_buff *nskb;
 	struct tcphdr *nth;
 	struct iphdr *niph;
@@ -637,25 +647,37 @@ static void xtcp_send_raw(struct net *net, const struct xtcp_raw *r)
 				   RT_TOS(r->tos), r->oif);
 	if (IS_ERR(rt))
 		return;
+	if (r->opts) {
+		o = *r->opts;
+		if (r->flags & TCPHDR_SYN) {
+			u32 mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) -
+				  sizeof(struct tcphdr);
+
+			o.mss = min_t(u32, mss, r->user_mss ? : 65535);
+		}
+		optlen = xtcp_build_options(opts, &o);
+	}
+	thlen = sizeof(*nth) + optlen;
 	nskb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!nskb) {
 		ip_rt_put(rt);
 		return;
 	}
 	skb_reserve(nskb, XTCP_MAX_HEADER);
-	nth = skb_push(nskb, sizeof(*nth));
+	nth = skb_push(nskb, thlen);
 	skb_reset_transport_header(nskb);
 	memset(nth, 0, sizeof(*nth));
+	memcpy(nth + 1, opts, optlen);
 	nth->source = r->sport;
 	nth->dest = r->dport;
-	nth->doff = sizeof(*nth) >> 2;
+	nth->doff = thlen >> 2;
 	nth->seq = htonl(r->seq);
 	if (r->flags & TCPHDR_ACK)
 		nth->ack_seq = htonl(r->ack);
 	tcp_flag_byte(nth) = r->flags;
 	nth->window = htons(r->window);
-	nth->check = tcp_v4_check(sizeof(*nth), fl4.saddr, fl4.daddr,
-				  csum_partial(nth, sizeof(*nth), 0));
+	nth->check = tcp_v4_check(thlen, fl4.saddr, fl4.daddr,
+				  csum_partial(nth, thlen, 0));
 
 	niph = skb_push(nskb, sizeof(*niph));
 	skb_reset_network_header(nskb);
@@ -768,4 +790,46 @@ void xtcp_send_tw_ack(struct xtcp_tw *tw)
 	};
 
 	xtcp_send_raw(read_pnet(&tw->net), &r);
+}
+
+/**
+ * xtcp_send_synack() - send a request's SYN-ACK
+ * @req: request, hashed or rebuilt for a cookie
+ *
+ * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with the options Linux puts on its
+ * own (MSS, SACK-permitted and timestamps, window scale 7) where the SYN
+ * offered them.  A cookie's TSval carries the peer's options.
+ */
+void xtcp_send_synack(const struct xtcp_request *req)
+{
+	struct xtcp_out_opts o = { .wscale = -1 };
+	struct xtcp_raw r = {
+		.saddr = req->laddr,
+		.daddr = req->raddr,
+		.sport = req->lport,
+		.dport = req->rport,
+		.seq = req->iss,
+		.ack = req->irs + 1,
+		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.window = req->rcv_wnd,
+		.oif = req->bound_dev_if,
+		.tos = req->tos,
+		.mark = req->mark,
+		.opts = &o,
+		.user_mss = READ_ONCE(xtcp_sk(req->listener)->user_mss),
+	};
+
+	o.sack_ok = req->sack_ok;
+	if (req->wscale_ok)
+		o.wscale = XTCP_RCV_WSCALE;
+	o.ts = req->ts_ok;
+	if (o.ts) {
+		o.tsval = (u32)ktime_to_ms(ktime_get()) + req->ts_offset;
+		if (req->cookie)
+			o.tsval = xtcp_cookie_ts(o.tsval, req->wscale_ok ?
+						 req->snd_wscale : -1,
+						 req->sack_ok);
+		o.tsecr = req->ts_recent;
+	}
+	xtcp_send_raw(read_pnet(&req->net), &r);
 }

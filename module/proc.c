@@ -58,6 +58,19 @@ static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_walk *w)
 		   refcount_read(&tw->refcnt), tw);
 }
 
+/* A request sock, as Linux prints its own (SYN_RECV, timer 1, no inode). */
+static void xtcp_proc_req(struct xtcp_request *req, struct xtcp_walk *w)
+{
+	long when = hrtimer_get_remaining(&req->timer);
+
+	seq_printf(w->seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK\n",
+		   w->n++, req->laddr, ntohs(req->lport), req->raddr,
+		   ntohs(req->rport), XTCP_SYN_RECV, 0, 0, 1,
+		   nsecs_to_jiffies(max(when, 0L)), req->retrans, 0, 0, 0UL,
+		   refcount_read(&req->refcnt), req);
+}
+
 static int xtcp_proc_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_walk w = { .fn = xtcp_proc_sock, .seq = seq };
@@ -65,6 +78,7 @@ static int xtcp_proc_show(struct seq_file *seq, void *v)
 
 	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
 	xtcp_walk_socks(net, &w);
+	xtcp_walk_reqs(net, xtcp_proc_req, &w);
 	xtcp_walk_tw(net, xtcp_proc_tw, &w);
 	return 0;
 }
@@ -114,6 +128,14 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_LOSSUNDO]		= "TCPLossUndo",
 	[XTCP_MIB_REORDER]		= "TCPSACKReorder",
 	[XTCP_MIB_LOSTRETRANSMIT]	= "TCPLostRetransmit",
+	[XTCP_MIB_LISTENSYNS]		= "ListenSYNs",
+	[XTCP_MIB_REQQFULLDROP]		= "TCPReqQFullDrop",
+	[XTCP_MIB_REQQFULLDOCOOKIES]	= "TCPReqQFullDoCookies",
+	[XTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[XTCP_MIB_REQEXPIRED]		= "ReqExpired",
+	[XTCP_MIB_EMBRYONICRSTS]	= "EmbryonicRsts",
 };
 
 /* One group as /proc/net/snmp prints it: a line of names, one of values. */

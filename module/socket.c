@@ -259,7 +259,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	xs->snd_max = xs->iss;
 	xs->write_seq = xs->iss;
 	xs->wscale_ok = true;
-	xs->rcv_wscale = 7;
+	xs->rcv_wscale = XTCP_RCV_WSCALE;
 	xtcp_init_options(sk, NULL);
 	xtcp_init_mss(sk, XTCP_DEFAULT_MSS);
 	err = xtcp_ehash_insert(sk);
@@ -889,6 +889,14 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			return -EINVAL;
 		WRITE_ONCE(xtcp_sk(sk)->keepalive_probes, val);
 		return 0;
+	case XTCP_REUSEPORT:
+		lock_sock(sk);
+		sk->sk_reuseport = !!val;
+		/* a bound socket's reservation shares the port from now on */
+		if (xtcp_sk(sk)->port)
+			xtcp_sk(sk)->port->sock->sk->sk_reuseport = !!val;
+		release_sock(sk);
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -941,6 +949,9 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case XTCP_KEEPCNT:
 		val = READ_ONCE(xtcp_sk(sk)->keepalive_probes) ? :
 		      READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_probes);
+		break;
+	case XTCP_REUSEPORT:
+		val = sk->sk_reuseport;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -78,6 +78,10 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("sack", sack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL("dsack", dsack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL("timestamps", timestamps, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL("somaxconn", somaxconn, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	XTCP_SYSCTL("max_syn_backlog", max_syn_backlog, SYSCTL_ONE,
+		    SYSCTL_INT_MAX),
+	XTCP_SYSCTL("syncookies", syncookies, SYSCTL_ZERO, SYSCTL_TWO),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_net, cong),
@@ -119,6 +123,9 @@ int xtcp_sysctl_init(struct net *net)
 	xn->sack = 1;
 	xn->dsack = 1;
 	xn->timestamps = 1;
+	xn->somaxconn = XTCP_SOMAXCONN;
+	xn->max_syn_backlog = XTCP_MAX_SYN_BACKLOG;
+	xn->syncookies = 1;
 	xn->cong = &xtcp_cubic;
 	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 		    GFP_KERNEL);

@@ -180,7 +180,8 @@ struct sock *xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	switch (xtcp_tw_action(cb->flags, cb->seq, cb->end_seq,
 			       tw->rcv_nxt)) {
 	case XTCP_TW_SYN:
-		l = xtcp_lookup_listener(net, tw->laddr, tw->lport);
+		l = xtcp_lookup_listener(net, tw->raddr, tw->rport, tw->laddr,
+					 tw->lport);
 		if (!l) {
 			xtcp_send_tw_ack(tw);
 			break;

@@ -15,6 +15,7 @@
 #define _XTCP_H
 
 #include <linux/hrtimer.h>
+#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/inet_sock.h>
@@ -31,6 +32,9 @@ struct seq_file;
 #define XTCP_MAX_HEADER		(XTCP_MAX_TCP_HDR + MAX_HEADER + 128)
 
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1, when no MSS option */
+#define XTCP_RCV_WSCALE		7	/* window scale we offer (as Linux) */
+#define XTCP_SOMAXCONN		4096	/* net.xtcp.somaxconn, as Linux */
+#define XTCP_MAX_SYN_BACKLOG	1024	/* net.xtcp.max_syn_backlog */
 #define XTCP_INIT_RTO_US	1000000	/* RFC 6298 2.1 */
 #define XTCP_MIN_RTO_US		200000	/* as Linux */
 #define XTCP_MAX_RTO_US		120000000
@@ -318,13 +322,15 @@ struct xtcp_port {
  * @user_timeout: TCP_USER_TIMEOUT in ms, or 0
  * @deferred: XTCP_*_DEFERRED bits
  * @listener: for a child not yet accepted, its listener (holds a ref)
- * @accept_node: entry in the listener's SYN or accept queue
+ * @accept_node: entry in the listener's accept queue
  * @accept_lock: protects @syn_queue, @accept_queue and their counters
- * @syn_queue: children in SYN-RECEIVED
+ * @syn_queue: request socks (struct xtcp_request) in SYN-RECEIVED
  * @accept_queue: established children waiting for accept()
  * @syn_qlen: length of @syn_queue
  * @accept_qlen: length of @accept_queue
  * @max_backlog: listen() backlog
+ * @synq_overflow: jiffies when the SYN queue last overflowed (cookies sent)
+ * @synflood_warned: the "possible SYN flooding" message was logged
  * @port: port reservation, if this socket owns its port
  * @cc: congestion window (module/cong.c)
  * @ca_ops: congestion control algorithm
@@ -410,6 +416,8 @@ struct xtcp_sock {
 	u32			syn_qlen;
 	u32			accept_qlen;
 	u32			max_backlog;
+	unsigned long		synq_overflow;
+	bool			synflood_warned;
 
 	struct xtcp_port	*port;
 
@@ -494,6 +502,83 @@ struct xtcp_tw {
 	struct rcu_head		rcu;
 };
 
+/**
+ * struct xtcp_request - a passive open in SYN-RECEIVED (a request sock)
+ * @hnode: entry in the request table
+ * @hashed: @hnode is in the table
+ * @hbucket: the table bucket @hnode is in
+ * @qnode: entry in the listener's SYN queue
+ * @refcnt: one for the table and queue together, one for the armed timer,
+ *	one per lookup
+ * @listener: the listener it belongs to (holds a reference)
+ * @net: namespace
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @iss: our initial sequence number
+ * @irs: the peer's initial sequence number
+ * @ts_recent: the peer's TSval of the SYN
+ * @ts_offset: offset of our TSval clock
+ * @peer_mss: the peer's MSS option (XTCP_DEFAULT_MSS without one)
+ * @rcv_wnd: window field of our SYN-ACK
+ * @snd_wscale: the peer's window scale
+ * @wscale_ok: window scaling agreed
+ * @sack_ok: SACK agreed
+ * @ts_ok: timestamps agreed
+ * @cookie: built from a SYN cookie, never hashed (on the stack)
+ * @retrans: SYN-ACKs resent
+ * @sent_ns: when the first SYN-ACK left (RTT sample without timestamps)
+ * @bound_dev_if: the listener's bound device
+ * @mark: skb mark of the SYN
+ * @tos: IP TOS of the listener
+ * @timer: SYN-ACK retransmission and expiry
+ * @rcu: frees it after a grace period
+ *
+ * A SYN costs a listener this small structure, not a full socket; the full
+ * socket is built when the handshake completes (xtcp_req_complete()).
+ * Lookups run under RCU; unlinking takes the listener's accept_lock.
+ */
+struct xtcp_request {
+	struct hlist_node	hnode;
+	bool			hashed;
+	void			*hbucket;
+	struct list_head	qnode;
+	refcount_t		refcnt;
+	struct sock		*listener;
+	possible_net_t		net;
+	__be32			laddr;
+	__be32			raddr;
+	__be16			lport;
+	__be16			rport;
+	u32			iss;
+	u32			irs;
+	u32			ts_recent;
+	u32			ts_offset;
+	u16			peer_mss;
+	u16			rcv_wnd;
+	u8			snd_wscale;
+	bool			wscale_ok;
+	bool			sack_ok;
+	bool			ts_ok;
+	bool			cookie;
+	u8			retrans;
+	u64			sent_ns;
+	int			bound_dev_if;
+	u32			mark;
+	u8			tos;
+	struct hrtimer		timer;
+	struct rcu_head		rcu;
+};
+
+/* SYN cookies (module/syncookie.c): what the 32 bits and the TSval carry */
+#define XTCP_COOKIE_BITS	24
+#define XTCP_COOKIE_MASK	((1U << XTCP_COOKIE_BITS) - 1)
+#define XTCP_COOKIE_MAX_AGE	2	/* counter ticks (minutes) */
+#define XTCP_COOKIE_TS_BITS	6	/* wscale (4 bits, 15 = none), SACK */
+#define XTCP_COOKIE_TS_MASK	((1U << XTCP_COOKIE_TS_BITS) - 1)
+#define XTCP_COOKIE_NO_WSCALE	0xf
+
 /* What a TIME_WAIT minisock does with a segment (xtcp_tw_action()). */
 enum xtcp_tw_verdict {
 	XTCP_TW_DROP,		/* drop silently */
@@ -577,6 +662,14 @@ enum xtcp_mib_field {
 	XTCP_MIB_LOSSUNDO,
 	XTCP_MIB_REORDER,
 	XTCP_MIB_LOSTRETRANSMIT,
+	XTCP_MIB_LISTENSYNS,
+	XTCP_MIB_REQQFULLDROP,
+	XTCP_MIB_REQQFULLDOCOOKIES,
+	XTCP_MIB_SYNCOOKIESSENT,
+	XTCP_MIB_SYNCOOKIESRECV,
+	XTCP_MIB_SYNCOOKIESFAILED,
+	XTCP_MIB_REQEXPIRED,
+	XTCP_MIB_EMBRYONICRSTS,
 	XTCP_MIB_MAX
 };
 
@@ -598,6 +691,9 @@ struct xtcp_net {
 	int			sack;
 	int			dsack;
 	int			timestamps;
+	int			somaxconn;
+	int			max_syn_backlog;
+	int			syncookies;
 	const struct xtcp_cong_ops *cong;	/* default algorithm */
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header	*sysctl_hdr;
@@ -648,8 +744,8 @@ void xtcp_unhash(struct sock *sk);
 int xtcp_lhash_insert(struct sock *sk);
 struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport);
-struct sock *xtcp_lookup_listener(const struct net *net, __be32 daddr,
-				  __be16 dport);
+struct sock *xtcp_lookup_listener(const struct net *net, __be32 saddr,
+				  __be16 sport, __be32 daddr, __be16 dport);
 int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port);
 void xtcp_port_release(struct sock *sk);
 struct xtcp_port *xtcp_port_get(struct xtcp_port *p);
@@ -678,6 +774,13 @@ void xtcp_walk_tw(const struct net *net,
 		  void (*fn)(struct xtcp_tw *tw, struct xtcp_walk *w),
 		  struct xtcp_walk *w);
 struct xtcp_tw *xtcp_tw_next(const struct net *net, unsigned int *pos);
+int xtcp_req_hash_insert(struct xtcp_request *req);
+void xtcp_req_unhash(struct xtcp_request *req);
+struct xtcp_request *xtcp_lookup_req(const struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport);
+void xtcp_walk_reqs(const struct net *net,
+		    void (*fn)(struct xtcp_request *req, struct xtcp_walk *w),
+		    struct xtcp_walk *w);
 
 /* timewait.c */
 void xtcp_time_wait(struct sock *sk);
@@ -768,8 +871,47 @@ void xtcp_init_sock_common(struct sock *sk);
 /* listen.c */
 int xtcp_listen_start(struct sock *sk, int backlog);
 void xtcp_listen_stop(struct sock *sk);
-int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb);
-int xtcp_child_established(struct sock *child);
+struct sock *xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb);
+u32 xtcp_listen_backlog(int backlog, u32 somaxconn);
+u32 xtcp_synq_limit(u32 backlog, u32 max_syn_backlog);
+bool xtcp_acceptq_full(u32 qlen, u32 backlog);
+struct sock *xtcp_child_create(struct sock *l,
+			       const struct xtcp_request *req,
+			       const struct sk_buff *skb,
+			       const struct xtcp_opts *o);
+int xtcp_child_enqueue(struct sock *l, struct sock *child,
+		       struct xtcp_request *req);
+
+/* request.c */
+int xtcp_req_init(void);
+void xtcp_req_exit(void);
+void xtcp_req_put(struct xtcp_request *req);
+int xtcp_req_rcv_syn(struct sock *l, struct sk_buff *skb,
+		     const struct xtcp_opts *o);
+struct sock *xtcp_req_rcv(struct xtcp_request *req, struct sk_buff *skb);
+struct sock *xtcp_listen_ack(struct sock *l, struct sk_buff *skb,
+			     const struct xtcp_opts *o);
+void xtcp_req_purge(struct sock *l);
+void xtcp_send_synack(const struct xtcp_request *req);
+u32 xtcp_passive_ts_offset(__be32 laddr, __be32 raddr, __be16 lport,
+			   __be16 rport);
+
+/* syncookie.c */
+void xtcp_cookie_init(void);
+u32 xtcp_cookie_make(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		     __be16 sport, __be16 dport, u32 sseq, u32 count,
+		     u32 data);
+int xtcp_cookie_check(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		      __be16 sport, __be16 dport, u32 sseq, u32 cookie,
+		      u32 count);
+u32 xtcp_cookie_mss_index(u16 mss);
+u16 xtcp_cookie_mss(u32 index);
+u32 xtcp_cookie_ts(u32 now, int wscale, bool sack);
+bool xtcp_cookie_ts_decode(u32 tsecr, int *wscale, bool *sack);
+u32 xtcp_cookie_time(void);
+u32 xtcp_syncookie_seq(struct xtcp_request *req);
+bool xtcp_syncookie_check(struct sock *l, const struct sk_buff *skb,
+			  const struct xtcp_opts *o, struct xtcp_request *req);
 void xtcp_child_unlink(struct sock *child);
 struct sock *xtcp_accept_dequeue(struct sock *sk, int flags, int *err);
 __poll_t xtcp_listen_poll(struct sock *sk);

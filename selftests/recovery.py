@@ -34,7 +34,7 @@ from xtcp_pkt import (ACK, ESTABLISHED, FIN, PSH, SYN, T_EXPECT, Bg, Conn,
                       check_state, common_args, counter, diag, make_socket,
                       poll_events, read_sysctl, recv_all, seq_add, seq_diff,
                       set_timeouts, setup_env, write_sysctl, xbind, xconnect)
-from xtcp_pkt import port_allocator, test_registry
+from xtcp_pkt import port_allocator, set_sysctl_for_test, test_registry
 
 SUT = "10.99.0.1"		# our side of the tun: the socket under test
 PEER = "10.99.0.2"		# the far side: this script
@@ -87,13 +87,7 @@ def knob(name):
 
 def set_sysctl(full, value):
     """Write a sysctl, restored after the test."""
-    old = read_sysctl(full)
-    if old is None:
-        raise Fail("no sysctl %s" % full)
-    if old != str(value):
-        if not write_sysctl(full, value):
-            raise Fail("cannot set %s" % full)
-        TAP.defer(write_sysctl, full, old)
+    set_sysctl_for_test(TAP, full, value)
 
 
 def set_knob(name, value):

@@ -20,7 +20,7 @@
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh netem.sh
+ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh netem.sh listen.sh synflood.sh
 	   bind.sh lifecycle.sh recovery.sh closeorders.sh sockapi.sh
 	   modload.sh)
 

@@ -326,6 +326,45 @@ def read_sysctl(name):
         return None
 
 
+def sysctl_knobs(tap, family, linux_names):
+    """(knob, set_knob) for a test script: knob(NAME) is the sysctl of the
+    family under test, net.xtcp.NAME or Linux's net.ipv4.LINUX_NAMES[NAME]
+    (FAMILY() tells which, read at each call); set_knob(NAME, VALUE)
+    writes it and has TAP restore the old value after the test."""
+    def knob(name):
+        return ("net.xtcp." + name if family() == "xtcp"
+                else "net.ipv4." + linux_names[name])
+
+    def set_knob(name, value):
+        set_sysctl_for_test(tap, knob(name), value)
+
+    return knob, set_knob
+
+
+def set_sysctl_for_test(tap, full, value):
+    """Write the sysctl FULL; TAP restores the old value after the test."""
+    old = read_sysctl(full)
+    if old is None:
+        raise Fail("no sysctl %s" % full)
+    if old != str(value):
+        if not write_sysctl(full, value):
+            raise Fail("cannot set %s" % full)
+        tap.defer(write_sysctl, full, old)
+
+
+def tun_main(tap, args, mtu, sut, peer):
+    """The end of a tun script's main(): the Tun (or a bail-out), the
+    banner, the tests chosen by ARGS, the summary; exits."""
+    try:
+        tun = Tun(mtu=mtu)
+    except Exception as e:		# pylint: disable=broad-except
+        tap.bail("cannot set up the tun device: %s" % e)
+        tap.finish()
+    diag("family %s: SUT %s <-> tun (MTU %d) <-> scripted peer %s"
+         % (args.family, sut, mtu, peer))
+    return tun
+
+
 class Tun:
     """A tun device: local address LOCAL/PREFIX on our side; everything
     routed to the prefix (PEER) comes out of read()."""

@@ -14,6 +14,8 @@ PKGS=(
 	# the VM runner and the guest's userland
 	qemu-system-x86 busybox-static iproute2 python3 procps tcpdump ethtool
 	util-linux coreutils
+	# the SYN flood of selftests/synflood.sh
+	hping3
 )
 
 missing=()

@@ -51,5 +51,11 @@ enum {
 #define XTCP_KEEPCNT		6	/* same number as TCP_KEEPCNT */
 #define XTCP_CONGESTION		13	/* same number as TCP_CONGESTION: a name */
 #define XTCP_USER_TIMEOUT	18	/* same number as TCP_USER_TIMEOUT */
+/*
+ * SO_REUSEPORT, at level SOL_XTCP: Linux 6.1 refuses SO_REUSEPORT itself
+ * (EOPNOTSUPP) for families other than AF_INET and AF_INET6.  Set it before
+ * bind(); getsockopt(SOL_SOCKET, SO_REUSEPORT) reports it too.
+ */
+#define XTCP_REUSEPORT		100
 
 #endif /* _UAPI_LINUX_XTCP_H */
