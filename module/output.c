@@ -833,3 +833,29 @@ void xtcp_send_synack(const struct xtcp_request *req)
 	}
 	xtcp_send_raw(read_pnet(&req->net), &r);
 }
+
+/**
+ * xtcp_send_req_ack() - a request's bare ACK
+ * @req: request
+ *
+ * <SEQ=ISS+1><ACK=IRS+1><CTL=ACK>, for a SYN that does not match the
+ * request: a peer that restarted answers it with RST at IRS + 1.
+ */
+void xtcp_send_req_ack(const struct xtcp_request *req)
+{
+	struct xtcp_raw r = {
+		.saddr = req->laddr,
+		.daddr = req->raddr,
+		.sport = req->lport,
+		.dport = req->rport,
+		.seq = req->iss + 1,
+		.ack = req->irs + 1,
+		.flags = TCPHDR_ACK,
+		.window = req->rcv_wnd,
+		.oif = req->bound_dev_if,
+		.tos = req->tos,
+		.mark = req->mark,
+	};
+
+	xtcp_send_raw(read_pnet(&req->net), &r);
+}

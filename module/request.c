@@ -207,7 +207,7 @@ static void xtcp_synflood_warning(struct sock *l, bool cookies)
 	if (lxs->synflood_warned)
 		return;
 	lxs->synflood_warned = true;
-	net_info_ratelimited("xtcp: possible SYN flooding on port %u. %s.\n",
+	net_info_ratelimited("possible SYN flooding on port %u. %s.\n",
 			     l->sk_num,
 			     cookies ? "Sending cookies" : "Dropping request");
 }
@@ -369,8 +369,9 @@ drop:
  * @req: request, referenced by the caller
  * @skb: segment, cb filled; not consumed
  *
- * A repeated SYN gets the SYN-ACK again; an in-window RST ends the request
- * (TCPEmbryonicRsts); an ACK of our SYN builds the connection; an ACK of
+ * A repeated SYN gets the SYN-ACK again, a SYN with another ISN an ACK
+ * (whose RST ends the request); an in-window RST ends the request
+ * (EmbryonicRsts); an ACK of our SYN builds the connection; an ACK of
  * anything else gets a RST (RFC 9293 3.10.7.4).
  *
  * Context: softirq, RCU.
@@ -400,6 +401,13 @@ struct sock *xtcp_req_rcv(struct xtcp_request *req, struct sk_buff *skb)
 		if (!(cb->flags & TCPHDR_ACK) && cb->seq == req->irs) {
 			XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 			xtcp_send_synack(req);
+		} else if (!(cb->flags & TCPHDR_ACK)) {
+			/*
+			 * A SYN with another ISN: the peer restarted.  An ACK
+			 * of the old SYN draws its RST at IRS + 1, which ends
+			 * this request (RFC 9293 3.5, half-open connections).
+			 */
+			xtcp_send_req_ack(req);
 		}
 		return NULL;
 	}

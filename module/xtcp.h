@@ -893,6 +893,7 @@ struct sock *xtcp_listen_ack(struct sock *l, struct sk_buff *skb,
 			     const struct xtcp_opts *o);
 void xtcp_req_purge(struct sock *l);
 void xtcp_send_synack(const struct xtcp_request *req);
+void xtcp_send_req_ack(const struct xtcp_request *req);
 u32 xtcp_passive_ts_offset(__be32 laddr, __be32 raddr, __be16 lport,
 			   __be16 rport);
 

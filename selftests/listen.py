@@ -30,7 +30,8 @@ from xtcp_pkt import (ACK, ESTABLISHED, RST, SYN, SYN_RECV, T_EXPECT, Conn,
                       Fail, Tap, abort, check, check_eq, check_state,
                       common_args, counter, diag, entry_of, make_socket,
                       recv_all, seq_diff, set_timeouts, setup_env,
-                      wait_poll, xaccept, xbind, xconnect)
+                      so_error, wait_poll, xaccept, xbind, xconnect,
+                      xgetsockname)
 from xtcp_pkt import (port_allocator, sysctl_knobs, test_registry,
                       tun_main)
 
@@ -184,6 +185,34 @@ def t_request_expiry():
     check(r.flags & RST, "answer to the late ACK: %s", r.show(0, 0))
 
 
+@test("a SYN with another ISN for a request draws an ACK; the peer's RST "
+      "ends the request, and its next SYN gets a SYN-ACK")
+def t_request_restarted_peer():
+    set_knob("syncookies", 1)
+    lport, pport = port(), port()
+    listener(lport)
+    c = new_conn(pport, lport)
+    sa = syn(c)
+    check(sa is not None, "no SYN-ACK")
+    old_irs = c.iss
+    c.iss = c.snd_nxt = (c.iss + 0x40000000) & 0xffffffff	# restarted
+    c.send(SYN, opts=SYN_OPTS)
+    a = c.expect("answer to the new SYN", 1.0)
+    check(a.flags == ACK and a.ack == (old_irs + 1) & 0xffffffff,
+          "answer to a SYN with another ISN: %s, expected an ACK of the "
+          "old SYN", a.show(0, 0))
+    # the peer's TCP answers that ACK with RST at its SEG.ACK
+    c.send(RST, seq=a.ack, quiet=False, advance=False)
+    time.sleep(0.2)
+    check(entry_of(FAM, lport, pport) is None,
+          "the request survived the RST at IRS + 1")
+    c.snd_nxt = c.iss
+    sa2 = syn(c)
+    check(sa2 is not None and sa2.has(SYN | ACK) and
+          sa2.ack == (c.iss + 1) & 0xffffffff,
+          "SYN-ACK for the new ISN: %s", sa2.show(0, 0) if sa2 else None)
+
+
 @test("full SYN queue, syncookies=0: further SYNs are dropped and counted "
       "(TCPReqQFullDrop, ListenDrops)")
 def t_synq_full_drop():
@@ -310,8 +339,9 @@ def t_acceptq_full():
     check_eq(recv_all(second, 1), b"B", "data of the retransmitted ACK")
 
 
-def client_run(fam, lport, n, results, addr="127.0.0.1"):
-    """N clients connect at once (non-blocking), wait, send and read."""
+def client_run(fam, lport, n, results, notes, addr="127.0.0.1"):
+    """N clients connect at once (non-blocking), wait, send and read.
+    NOTES gets what each client saw, for a failure's diagnosis."""
     socks = []
     for i in range(n):
         s = make_socket(fam)
@@ -320,12 +350,19 @@ def client_run(fam, lport, n, results, addr="127.0.0.1"):
         socks.append((s, err))
     for i, (s, err) in enumerate(socks):
         try:
+            notes[i] = "port %d" % xgetsockname(s)[2]
             if err not in (0, errno.EINPROGRESS):
                 raise OSError(err, os.strerror(err))
             s.setblocking(True)
             s.settimeout(30)
             s.sendall(b"%04d" % i)
+            t0 = time.monotonic()
             results[i] = recv_all(s, 4, 30)
+            if results[i] != b"%04d" % i:
+                e = entry_of(fam, xgetsockname(s)[2], lport)
+                notes[i] += ", read %r after %.2fs, SO_ERROR %d, /proc %s" % (
+                    results[i], time.monotonic() - t0, so_error(s),
+                    e.state if e else None)
         except OSError as e:
             results[i] = e
         finally:
@@ -339,26 +376,45 @@ def t_backlog_clients():
     for cfam in ([FAM, "inet"] if FAM == "xtcp" else [FAM]):
         lport = port()
         lsk = listener(lport, backlog=2, addr="127.0.0.1")
-        ctrs = Ctrs("ListenOverflows")
-        results = [None] * 8
+        results, notes = [None] * 8, [""] * 8
+        ctrs = Ctrs("ListenOverflows", "SyncookiesSent", "SyncookiesRecv",
+                    "SyncookiesFailed", "ListenDrops")
         th = threading.Thread(target=client_run,
-                              args=(cfam, lport, 8, results))
+                              args=(cfam, lport, 8, results, notes))
         th.start()
         time.sleep(2.0)			# nobody accepts meanwhile
-        served = 0
+        served, echoes = 0, []
         t0 = time.monotonic()
+
+        def echo(a, peer):
+            # each connection on its own: the accept order need not be
+            # the order in which the client thread sends
+            got = recv_all(a, 4, 30)
+            if len(got) != 4:
+                diag("server: connection from port %d read %r" % (
+                    peer[2], got))
+            a.sendall(got)
+            a.close()
+
         while served < 8 and time.monotonic() - t0 < 40:
             try:
-                a, _ = xaccept(lsk, 40 - (time.monotonic() - t0))
+                a, peer = xaccept(lsk, 40 - (time.monotonic() - t0))
             except Fail:
                 break
             set_timeouts(a, 10)
-            a.sendall(recv_all(a, 4))
-            a.close()
+            echoes.append(threading.Thread(target=echo, args=(a, peer)))
+            echoes[-1].start()
             served += 1
+        for e in echoes:
+            e.join(40)
         th.join(45)
         diag("%s clients: served %d in %.1fs after the first accept()" % (
             cfam, served, time.monotonic() - t0))
+        diag("counters: %s" % ", ".join(
+            "%s +%s" % (n, ctrs.delta(n)) for n in sorted(ctrs.before)))
+        for i, r in enumerate(results):
+            if r != b"%04d" % i:
+                diag("client %d (%s): %r" % (i, notes[i], r))
         bad = [r for r in results if not isinstance(r, bytes)]
         check_eq(bad, [], "clients' failures (%s clients)" % cfam)
         check_eq(sorted(results), [b"%04d" % i for i in range(8)],
