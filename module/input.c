@@ -148,8 +148,8 @@ static void xtcp_window_update(struct sock *sk, const struct xtcp_skb_cb *cb)
 
 /**
  * xtcp_rcv_syn_options() - record the peer's SYN options and its ISN
- * @sk: socket receiving the SYN, with xs->wscale_ok telling whether we
- *	offer (or, for a child, will answer) window scaling
+ * @sk: socket receiving the SYN or SYN-ACK of an active (or simultaneous)
+ *	open, with xs->wscale_ok telling whether we offered window scaling
  * @skb: the SYN
  * @o: its parsed options
  */
@@ -158,11 +158,6 @@ void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->irs = XTCP_SKB_CB(skb)->seq;
-	xs->rcv_nxt = xs->irs + 1;
-	xs->copied_seq = xs->rcv_nxt;
-	/* the window of our SYN counts from here on; it is never scaled */
-	xs->rcv_adv = xs->rcv_nxt + min_t(u32, xtcp_rcv_space(sk), 65535U);
 	if (xs->wscale_ok && o->have_wscale) {
 		xs->snd_wscale = o->wscale;
 	} else {
@@ -177,9 +172,30 @@ void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
 		xs->ts_recent = o->tsval;
 		xs->ts_recent_stamp = ktime_get_seconds();
 	}
-	xtcp_init_mss(sk, o->have_mss ? o->mss : XTCP_DEFAULT_MSS);
-	xs->rcv_mss = min_t(u16, xs->advmss, XTCP_DEFAULT_MSS);
+	/* the window of our SYN counts from here on; it is never scaled */
+	xtcp_init_rcv(sk, XTCP_SKB_CB(skb)->seq,
+		      min_t(u32, xtcp_rcv_space(sk), 65535U),
+		      o->have_mss ? o->mss : XTCP_DEFAULT_MSS);
+}
+
+/**
+ * xtcp_init_rcv() - the receive side of a connection, once the SYN is known
+ * @sk: socket, its timestamps option settled (it shapes the MSS)
+ * @irs: the peer's ISN
+ * @wnd: the window our SYN or SYN-ACK announced (never scaled)
+ * @peer_mss: the peer's MSS option, or XTCP_DEFAULT_MSS without one
+ */
+void xtcp_init_rcv(struct sock *sk, u32 irs, u32 wnd, u16 peer_mss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->irs = irs;
+	xs->rcv_nxt = irs + 1;
+	xs->copied_seq = xs->rcv_nxt;
 	xs->rcv_wup = xs->rcv_nxt;
+	xs->rcv_adv = xs->rcv_nxt + wnd;
+	xtcp_init_mss(sk, peer_mss);
+	xs->rcv_mss = min_t(u16, xs->advmss, XTCP_DEFAULT_MSS);
 }
 
 /* RFC 9293 3.10.7.3: SYN-SENT. */

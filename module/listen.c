@@ -330,13 +330,7 @@ struct sock *xtcp_child_create(struct sock *l, const struct xtcp_request *req,
 	cxs->snd_wscale = req->wscale_ok ? req->snd_wscale : 0;
 	cxs->rcv_wscale = req->wscale_ok ? XTCP_RCV_WSCALE : 0;
 
-	cxs->irs = req->irs;
-	cxs->rcv_nxt = req->irs + 1;
-	cxs->copied_seq = cxs->rcv_nxt;
-	cxs->rcv_wup = cxs->rcv_nxt;
-	cxs->rcv_adv = cxs->rcv_nxt + req->rcv_wnd;
-	xtcp_init_mss(child, req->peer_mss);
-	cxs->rcv_mss = min_t(u16, cxs->advmss, XTCP_DEFAULT_MSS);
+	xtcp_init_rcv(child, req->irs, req->rcv_wnd, req->peer_mss);
 
 	cxs->iss = req->iss;
 	cxs->snd_una = req->iss + 1;

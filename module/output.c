@@ -792,6 +792,19 @@ void xtcp_send_tw_ack(struct xtcp_tw *tw)
 	xtcp_send_raw(read_pnet(&tw->net), &r);
 }
 
+/* The addresses and IP settings of a request's segments. */
+static void xtcp_req_raw(const struct xtcp_request *req, struct xtcp_raw *r)
+{
+	r->saddr = req->laddr;
+	r->daddr = req->raddr;
+	r->sport = req->lport;
+	r->dport = req->rport;
+	r->window = req->rcv_wnd;
+	r->oif = req->bound_dev_if;
+	r->tos = req->tos;
+	r->mark = req->mark;
+}
+
 /**
  * xtcp_send_synack() - send a request's SYN-ACK
  * @req: request, hashed or rebuilt for a cookie
@@ -804,21 +817,14 @@ void xtcp_send_synack(const struct xtcp_request *req)
 {
 	struct xtcp_out_opts o = { .wscale = -1 };
 	struct xtcp_raw r = {
-		.saddr = req->laddr,
-		.daddr = req->raddr,
-		.sport = req->lport,
-		.dport = req->rport,
 		.seq = req->iss,
 		.ack = req->irs + 1,
 		.flags = TCPHDR_SYN | TCPHDR_ACK,
-		.window = req->rcv_wnd,
-		.oif = req->bound_dev_if,
-		.tos = req->tos,
-		.mark = req->mark,
 		.opts = &o,
 		.user_mss = READ_ONCE(xtcp_sk(req->listener)->user_mss),
 	};
 
+	xtcp_req_raw(req, &r);
 	o.sack_ok = req->sack_ok;
 	if (req->wscale_ok)
 		o.wscale = XTCP_RCV_WSCALE;
@@ -844,18 +850,11 @@ void xtcp_send_synack(const struct xtcp_request *req)
 void xtcp_send_req_ack(const struct xtcp_request *req)
 {
 	struct xtcp_raw r = {
-		.saddr = req->laddr,
-		.daddr = req->raddr,
-		.sport = req->lport,
-		.dport = req->rport,
 		.seq = req->iss + 1,
 		.ack = req->irs + 1,
 		.flags = TCPHDR_ACK,
-		.window = req->rcv_wnd,
-		.oif = req->bound_dev_if,
-		.tos = req->tos,
-		.mark = req->mark,
 	};
 
+	xtcp_req_raw(req, &r);
 	xtcp_send_raw(read_pnet(&req->net), &r);
 }

@@ -166,11 +166,19 @@ static enum hrtimer_restart xtcp_req_timer(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
-/* What a request keeps of a SYN (RFC 9293 3.10.7.2, RFC 7323, RFC 2018). */
-static void xtcp_req_fill(struct xtcp_request *req, struct sock *l,
-			  const struct sk_buff *skb, const struct xtcp_opts *o)
+/**
+ * xtcp_req_set_tuple() - what every request takes from its segment and listener
+ * @req: zeroed request
+ * @l: listener
+ * @skb: the SYN, or a cookie's final ACK
+ *
+ * The 4-tuple, the TSval clock offset, the window of the SYN-ACK and the
+ * listener's device, mark and TOS; sequence numbers and options are the
+ * caller's.
+ */
+void xtcp_req_set_tuple(struct xtcp_request *req, struct sock *l,
+			const struct sk_buff *skb)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(l));
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 
@@ -181,6 +189,21 @@ static void xtcp_req_fill(struct xtcp_request *req, struct sock *l,
 	req->raddr = iph->saddr;
 	req->lport = th->dest;
 	req->rport = th->source;
+	req->ts_offset = xtcp_passive_ts_offset(req->laddr, req->raddr,
+						req->lport, req->rport);
+	req->rcv_wnd = min_t(u32, xtcp_rcv_space(l), 65535U);
+	req->bound_dev_if = l->sk_bound_dev_if;
+	req->mark = l->sk_mark;
+	req->tos = inet_sk(l)->tos;
+}
+
+/* What a request keeps of a SYN (RFC 9293 3.10.7.2, RFC 7323, RFC 2018). */
+static void xtcp_req_fill(struct xtcp_request *req, struct sock *l,
+			  const struct sk_buff *skb, const struct xtcp_opts *o)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(l));
+
+	xtcp_req_set_tuple(req, l, skb);
 	req->irs = XTCP_SKB_CB(skb)->seq;
 	req->peer_mss = o->have_mss ? o->mss : XTCP_DEFAULT_MSS;
 	req->wscale_ok = o->have_wscale;
@@ -188,12 +211,6 @@ static void xtcp_req_fill(struct xtcp_request *req, struct sock *l,
 	req->sack_ok = o->sack_ok && READ_ONCE(xn->sack);
 	req->ts_ok = o->have_ts && READ_ONCE(xn->timestamps);
 	req->ts_recent = o->tsval;
-	req->ts_offset = xtcp_passive_ts_offset(req->laddr, req->raddr,
-						req->lport, req->rport);
-	req->rcv_wnd = min_t(u32, xtcp_rcv_space(l), 65535U);
-	req->bound_dev_if = l->sk_bound_dev_if;
-	req->mark = l->sk_mark;
-	req->tos = inet_sk(l)->tos;
 }
 
 /*
@@ -273,7 +290,7 @@ int xtcp_req_rcv_syn(struct sock *l, struct sk_buff *skb,
 	req->iss = XTCP_SKB_CB(skb)->tw_isn ? :
 		   xtcp_isn(req->laddr, req->raddr, req->lport, req->rport,
 			    ktime_get_ns());
-	refcount_set(&req->refcnt, 2);		/* the table's, the timer's */
+	refcount_set(&req->refcnt, 1);		/* the table's */
 	sock_hold(l);
 	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	req->timer.function = xtcp_req_timer;
@@ -287,13 +304,13 @@ int xtcp_req_rcv_syn(struct sock *l, struct sk_buff *skb,
 	if (!err) {
 		list_add_tail(&req->qnode, &lxs->syn_queue);
 		lxs->syn_qlen++;
+		refcount_inc(&req->refcnt);	/* the timer's */
 		hrtimer_start(&req->timer,
 			      ns_to_ktime(xtcp_req_timeout_ns(0)),
 			      HRTIMER_MODE_REL_SOFT);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
 	if (err) {
-		refcount_set(&req->refcnt, 1);
 		xtcp_req_put(req);
 		return err;
 	}
@@ -385,9 +402,6 @@ struct sock *xtcp_req_rcv(struct xtcp_request *req, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_opts o;
 
-	if (xtcp_parse_options((u8 *)(th + 1), th->doff * 4 - sizeof(*th),
-			       &o))
-		return NULL;
 	if (cb->flags & TCPHDR_RST) {
 		if (xtcp_seq_acceptable(cb->seq, 0, req->irs + 1,
 					req->rcv_wnd)) {
@@ -411,7 +425,8 @@ struct sock *xtcp_req_rcv(struct xtcp_request *req, struct sk_buff *skb)
 		}
 		return NULL;
 	}
-	if (!(cb->flags & TCPHDR_ACK))
+	if (!(cb->flags & TCPHDR_ACK) ||
+	    xtcp_parse_options((u8 *)(th + 1), th->doff * 4 - sizeof(*th), &o))
 		return NULL;
 	if (cb->ack_seq != req->iss + 1) {
 		xtcp_send_reset_reply(net, skb);

@@ -250,12 +250,7 @@ bool xtcp_syncookie_check(struct sock *l, const struct sk_buff *skb,
 	req->ts_ok = o->have_ts && o->tsecr && READ_ONCE(xn->timestamps);
 	if (req->ts_ok && !xtcp_cookie_ts_decode(o->tsecr, &wscale, &sack))
 		goto fail;
-	write_pnet(&req->net, sock_net(l));
-	req->listener = l;
-	req->laddr = iph->daddr;
-	req->raddr = iph->saddr;
-	req->lport = th->dest;
-	req->rport = th->source;
+	xtcp_req_set_tuple(req, l, skb);
 	req->iss = cb->ack_seq - 1;
 	req->irs = cb->seq - 1;
 	req->peer_mss = xtcp_cookie_mss(idx);
@@ -263,13 +258,7 @@ bool xtcp_syncookie_check(struct sock *l, const struct sk_buff *skb,
 	req->snd_wscale = max(wscale, 0);
 	req->sack_ok = sack && READ_ONCE(xn->sack);
 	req->ts_recent = o->tsval;
-	req->ts_offset = xtcp_passive_ts_offset(req->laddr, req->raddr,
-						req->lport, req->rport);
-	req->rcv_wnd = min_t(u32, xtcp_rcv_space(l), 65535U);
 	req->cookie = true;
-	req->bound_dev_if = l->sk_bound_dev_if;
-	req->mark = l->sk_mark;
-	req->tos = inet_sk(l)->tos;
 	XTCP_INC_STATS(sock_net(l), XTCP_MIB_SYNCOOKIESRECV);
 	return true;
 fail:

@@ -847,6 +847,7 @@ int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th);
 void xtcp_rcv_syn_options(struct sock *sk, const struct sk_buff *skb,
 			  const struct xtcp_opts *o);
+void xtcp_init_rcv(struct sock *sk, u32 irs, u32 wnd, u16 peer_mss);
 
 /* timer.c */
 void xtcp_init_timers(struct sock *sk);
@@ -886,6 +887,8 @@ int xtcp_child_enqueue(struct sock *l, struct sock *child,
 int xtcp_req_init(void);
 void xtcp_req_exit(void);
 void xtcp_req_put(struct xtcp_request *req);
+void xtcp_req_set_tuple(struct xtcp_request *req, struct sock *l,
+			const struct sk_buff *skb);
 int xtcp_req_rcv_syn(struct sock *l, struct sk_buff *skb,
 		     const struct xtcp_opts *o);
 struct sock *xtcp_req_rcv(struct xtcp_request *req, struct sk_buff *skb);
