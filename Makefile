@@ -82,5 +82,5 @@ help:
 	@echo "make selftests  selftests on the stock and the debug kernel"
 	@echo "make kunit-kernel  build (or reuse) the cached debug kernel"
 	@echo "make sparse     build with sparse (C=2) and W=1"
-	@echo "make dkms-test  dkms add + build against the installed headers"
+	@echo "make dkms-test  dkms add, build, install, uninstall, remove against the newest headers"
 endif

@@ -35,4 +35,18 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/*
+ * sendfile() and splice() reach sendmsg() with MSG_SENDPAGE_NOTLAST (more
+ * pages follow) until 6.4 and with MSG_SPLICE_PAGES from 6.5; XTCP copies
+ * the data either way.  XTCP_MSG_SPLICE: those flags; XTCP_MSG_NOTLAST:
+ * the one that means more follows (MSG_MORE does that from 6.5 on).
+ */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#define XTCP_MSG_SPLICE		MSG_SPLICE_PAGES
+#define XTCP_MSG_NOTLAST	0
+#else
+#define XTCP_MSG_SPLICE		MSG_SENDPAGE_NOTLAST
+#define XTCP_MSG_NOTLAST	MSG_SENDPAGE_NOTLAST
+#endif
+
 #endif /* _XTCP_COMPAT_H */

@@ -13,6 +13,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 /**
  * xtcp_fill_cb() - fill the XTCP control block of a received segment
@@ -117,6 +118,7 @@ static void xtcp_ack_advance(struct sock *sk, u32 ack,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xs->bytes_acked += ack - xs->snd_una;
 	xs->snd_una = ack;
 	if (xtcp_seq_gt(ack, xs->snd_nxt))
 		xs->snd_nxt = ack;
@@ -217,6 +219,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		if (!(cb->flags & TCPHDR_ACK))
 			return;
 		WRITE_ONCE(sk->sk_err, ECONNREFUSED);
+		trace_xtcp_receive_reset(sk);
 		xtcp_transition(sk, XTCP_EV_RCV_RST);
 		xtcp_done(sk);
 		sk_error_report(sk);
@@ -287,6 +290,7 @@ static void xtcp_rcv_reset(struct sock *sk)
 	default:
 		break;
 	}
+	trace_xtcp_receive_reset(sk);
 	xtcp_transition(sk, XTCP_EV_RCV_RST);
 	xtcp_done(sk);
 	if (sk->sk_err)
@@ -395,6 +399,7 @@ static void xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb, u32 seq)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	XTCP_SKB_CB(skb)->consumed = xs->rcv_nxt - seq;
+	xs->bytes_received += seq + skb->len - xs->rcv_nxt;
 	WRITE_ONCE(xs->rcv_nxt, seq + skb->len);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 }
@@ -754,6 +759,14 @@ drop:
  */
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u16 segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
+
+	xs->segs_in += segs;
+	if (skb->len) {
+		xs->data_segs_in += segs;
+		xs->lrcvtime = jiffies;
+	}
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
 		/* listeners get their segments unlocked (xtcp_listen_rcv()) */

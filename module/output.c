@@ -16,6 +16,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 /**
  * xtcp_alloc_tx_skb() - allocate an empty segment for the write queue
@@ -339,8 +340,17 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS,
 		       skb_shinfo(skb)->gso_segs);
-	if (flags & TCPHDR_RST)
+	xs->segs_out += skb_shinfo(skb)->gso_segs;
+	if (payload) {
+		xs->data_segs_out += skb_shinfo(skb)->gso_segs;
+		xs->bytes_sent += payload;
+	}
+	if (flags & TCPHDR_RST) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
+		trace_xtcp_send_reset(sk, inet->inet_saddr, sk->sk_num,
+				      inet->inet_daddr, ntohs(inet->inet_dport),
+				      seq, ntohl(th->ack_seq));
+	}
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 	skb_set_owner_w(skb, sk);
 	skb->priority = sk->sk_priority;
@@ -386,11 +396,27 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
  */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	int err = xtcp_transmit_skb(sk, skb);
+	int kind;
 
-	if (err != -ENOBUFS) {
-		XTCP_SKB_CB(skb)->retrans++;
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	if (err == -ENOBUFS)
+		return err;
+	cb->retrans++;
+	xs->total_retrans++;
+	xs->bytes_retrans += skb->len;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	if (trace_xtcp_retransmit_enabled()) {
+		if (cb->flags & TCPHDR_SYN)
+			kind = XTCP_RTX_SYN;
+		else if (xs->ca_state == XTCP_CA_LOSS)
+			kind = XTCP_RTX_RTO;
+		else if (xs->ca_state == XTCP_CA_RECOVERY)
+			kind = XTCP_RTX_FAST;
+		else
+			kind = XTCP_RTX_OTHER;
+		trace_xtcp_retransmit(sk, cb->seq, skb->len, kind, cb->retrans);
 	}
 	return err;
 }
@@ -696,8 +722,12 @@ static void xtcp_send_raw(struct net *net, const struct xtcp_raw *r)
 	nskb->mark = r->mark;
 	skb_dst_set(nskb, &rt->dst);
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
-	if (r->flags & TCPHDR_RST)
+	if (r->flags & TCPHDR_RST) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+		trace_xtcp_send_reset(NULL, fl4.saddr, ntohs(r->sport),
+				      fl4.daddr, ntohs(r->dport), r->seq,
+				      (r->flags & TCPHDR_ACK) ? r->ack : 0);
+	}
 	ip_local_out(net, NULL, nskb);
 }
 

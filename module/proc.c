@@ -15,34 +15,39 @@ static void xtcp_proc_sock(struct sock *sk, struct xtcp_walk *w)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int state = inet_sk_state_load(sk);
 	int timer = 0, rxq, txq;
-	unsigned long when = 0;
+	s64 when = 0;
 
 	if (state == XTCP_LISTEN) {
 		rxq = READ_ONCE(xs->accept_qlen);
 		txq = READ_ONCE(xs->max_backlog);
 	} else {
-		/* unread bytes; a received FIN occupies one number */
-		rxq = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq) -
-		      sock_flag(sk, SOCK_DONE);
+		/* as Linux: an unread FIN counts one (SIOCINQ leaves it out) */
+		rxq = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
 		rxq = max(rxq, 0);
 		txq = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
 	}
 	if (hrtimer_is_queued(&xs->rtx_timer)) {
-		timer = 1;
+		/* nothing in flight but data waiting: a window probe */
+		timer = xs->snd_una == xs->snd_max && xs->send_head ? 4 : 1;
 		when = hrtimer_get_remaining(&xs->rtx_timer);
 	} else if (hrtimer_is_queued(&xs->ka_timer)) {
 		timer = state == XTCP_TIME_WAIT ? 3 : 2;
 		when = hrtimer_get_remaining(&xs->ka_timer);
 	}
-	when = nsecs_to_jiffies(when);
+	/* times in clock ticks (USER_HZ), as Linux's get_tcp4_sock() */
 	seq_printf(w->seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u %u %u %u %d\n",
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d\n",
 		   w->n++, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
-		   ntohs(sk->sk_dport), state, txq, rxq, timer, when,
+		   ntohs(sk->sk_dport), state, txq, rxq, timer,
+		   jiffies_delta_to_clock_t(nsecs_to_jiffies(max_t(s64, when, 0))),
 		   xs->retries,
-		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)), 0,
-		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
-		   (u32)usecs_to_jiffies(xs->rto_us), 0, 0, 10, -1);
+		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)),
+		   READ_ONCE(xs->probes_out), sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
+		   jiffies_to_clock_t(usecs_to_jiffies(xs->rto_us)),
+		   jiffies_to_clock_t(usecs_to_jiffies(XTCP_DELACK_US)),
+		   (u32)!!xs->quickack << 1, xs->cc.cwnd,
+		   xs->cc.ssthresh >= XTCP_INFINITE_SSTHRESH ?
+		   -1 : (int)xs->cc.ssthresh);
 }
 
 /* A TIME_WAIT minisock, as Linux prints its own (timer 3, no inode). */
@@ -54,11 +59,15 @@ static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_walk *w)
 		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK\n",
 		   w->n++, tw->laddr, ntohs(tw->lport), tw->raddr,
 		   ntohs(tw->rport), XTCP_TIME_WAIT, 0, 0, 3,
-		   nsecs_to_jiffies(max(when, 0L)), 0, 0, 0, 0,
+		   jiffies_delta_to_clock_t(nsecs_to_jiffies(max(when, 0L))),
+		   0, 0, 0, 0,
 		   refcount_read(&tw->refcnt), tw);
 }
 
-/* A request sock, as Linux prints its own (SYN_RECV, timer 1, no inode). */
+/*
+ * A request sock, as Linux prints its own: SYN_RECV, timer 1, the
+ * listener's uid, no inode, refcnt 0.
+ */
 static void xtcp_proc_req(struct xtcp_request *req, struct xtcp_walk *w)
 {
 	long when = hrtimer_get_remaining(&req->timer);
@@ -67,8 +76,11 @@ static void xtcp_proc_req(struct xtcp_request *req, struct xtcp_walk *w)
 		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK\n",
 		   w->n++, req->laddr, ntohs(req->lport), req->raddr,
 		   ntohs(req->rport), XTCP_SYN_RECV, 0, 0, 1,
-		   nsecs_to_jiffies(max(when, 0L)), req->retrans, 0, 0, 0UL,
-		   refcount_read(&req->refcnt), req);
+		   jiffies_delta_to_clock_t(nsecs_to_jiffies(max(when, 0L))),
+		   req->retrans,
+		   from_kuid_munged(seq_user_ns(w->seq),
+				    sock_i_uid(req->listener)),
+		   0, 0UL, 0, req);
 }
 
 static int xtcp_proc_show(struct seq_file *seq, void *v)

@@ -28,6 +28,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 static struct kmem_cache *xtcp_req_cache __read_mostly;
 static siphash_key_t xtcp_ts_key __read_mostly;
@@ -217,6 +218,17 @@ static void xtcp_req_fill(struct xtcp_request *req, struct sock *l,
  * Log once per listener that cookies are in use, as Linux's "Possible SYN
  * flooding" message, rate-limited globally.
  */
+/* Trace a SYN @l drops, for @reason (XTCP_SYNDROP_*). */
+static void xtcp_trace_syn_drop(const struct sock *l,
+				const struct sk_buff *skb, int reason)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	trace_xtcp_syn_drop(l, iph->daddr, ntohs(th->dest), iph->saddr,
+			    ntohs(th->source), reason);
+}
+
 static void xtcp_synflood_warning(struct sock *l, bool cookies)
 {
 	struct xtcp_sock *lxs = xtcp_sk(l);
@@ -258,6 +270,7 @@ int xtcp_req_rcv_syn(struct sock *l, struct sk_buff *skb,
 	XTCP_INC_STATS(net, XTCP_MIB_LISTENSYNS);
 	if (xtcp_acceptq_full(READ_ONCE(lxs->accept_qlen), backlog)) {
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		xtcp_trace_syn_drop(l, skb, XTCP_SYNDROP_ACCEPTQ_FULL);
 		return -ENOBUFS;
 	}
 	if (!want_cookie &&
@@ -266,6 +279,7 @@ int xtcp_req_rcv_syn(struct sock *l, struct sk_buff *skb,
 		xtcp_synflood_warning(l, cookies);
 		if (!cookies) {
 			XTCP_INC_STATS(net, XTCP_MIB_REQQFULLDROP);
+			xtcp_trace_syn_drop(l, skb, XTCP_SYNDROP_SYNQ_FULL);
 			return -ENOBUFS;
 		}
 		XTCP_INC_STATS(net, XTCP_MIB_REQQFULLDOCOOKIES);
@@ -279,12 +293,16 @@ int xtcp_req_rcv_syn(struct sock *l, struct sk_buff *skb,
 		WRITE_ONCE(lxs->synq_overflow, jiffies);
 		xtcp_send_synack(&tmp);
 		XTCP_INC_STATS(net, XTCP_MIB_SYNCOOKIESSENT);
+		trace_xtcp_cookie_sent(l, tmp.laddr, ntohs(tmp.lport), tmp.raddr,
+				       ntohs(tmp.rport), tmp.peer_mss);
 		return 0;
 	}
 
 	req = kmem_cache_zalloc(xtcp_req_cache, GFP_ATOMIC);
-	if (!req)
+	if (!req) {
+		xtcp_trace_syn_drop(l, skb, XTCP_SYNDROP_NOMEM);
 		return -ENOMEM;
+	}
 	xtcp_req_fill(req, l, skb, o);
 	/* a SYN reusing a TIME_WAIT 4-tuple starts above the old numbers */
 	req->iss = XTCP_SKB_CB(skb)->tw_isn ? :
@@ -375,8 +393,10 @@ static struct sock *xtcp_req_complete(struct xtcp_request *req,
 	return child;
 drop:
 	/* a request stays: the client's retransmission completes it later */
-	if (err == -ENOBUFS)
+	if (err == -ENOBUFS) {
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		xtcp_trace_syn_drop(l, skb, XTCP_SYNDROP_ACCEPTQ_FULL);
+	}
 	XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
 	return NULL;
 }

@@ -581,11 +581,14 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	int err;
 
 	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR |
-		      MSG_CONFIRM))
+		      MSG_CONFIRM | XTCP_MSG_SPLICE))
 		return -EOPNOTSUPP;
 	lock_sock(sk);
-	/* MSG_MORE: a partial segment waits for the next write (Nagle) */
-	xs->more = flags & MSG_MORE;
+	/*
+	 * MSG_MORE, or sendfile() with more pages to come: a partial segment
+	 * waits for the next write (Nagle)
+	 */
+	xs->more = flags & (MSG_MORE | XTCP_MSG_NOTLAST);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
 		err = sk_stream_wait_connect(sk, &timeo);
@@ -901,6 +904,36 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	return -ENOPROTOOPT;
 }
 
+/*
+ * XTCP_INFO (struct xtcp_info) at SOL_XTCP, TCP_INFO (Linux's struct
+ * tcp_info) at SOL_TCP: min(@len, size) bytes, the count back in @optlen.
+ */
+static int xtcp_getsockopt_info(struct sock *sk, int level,
+				char __user *optval, int __user *optlen,
+				int len)
+{
+	union {
+		struct xtcp_info x;
+		struct tcp_info t;
+	} u;
+	size_t size;
+
+	memset(&u, 0, sizeof(u));
+	lock_sock(sk);
+	if (level == SOL_XTCP) {
+		xtcp_get_info(sk, &u.x);
+		size = sizeof(u.x);
+	} else {
+		xtcp_get_tcp_info(sk, &u.t);
+		size = sizeof(u.t);
+	}
+	release_sock(sk);
+	len = min_t(unsigned int, len, size);
+	if (put_user(len, optlen) || copy_to_user(optval, &u, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			   char __user *optval, int __user *optlen)
 {
@@ -915,6 +948,8 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (optname == XTCP_INFO)
+		return xtcp_getsockopt_info(sk, level, optval, optlen, len);
 	if (optname == XTCP_CONGESTION) {
 		char name[XTCP_CONG_NAME_MAX] = {};
 

@@ -6,6 +6,7 @@
  * cell by cell.
  */
 #include "xtcp.h"
+#include "trace.h"
 
 /* 0 marks an event that does not change the state it arrives in. */
 static const u8 xtcp_table[XTCP_MAX_STATES][XTCP_EV_MAX] = {
@@ -138,6 +139,7 @@ void xtcp_set_state(struct sock *sk, int state)
 	if (old == state)
 		return;
 	inet_sk_set_state(sk, state);
+	trace_xtcp_state_change(sk, old, state);
 	if (state == XTCP_SYN_SENT)
 		XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
 	if (state == XTCP_ESTABLISHED) {

@@ -20,6 +20,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 void xtcp_tw_put(struct xtcp_tw *tw)
 {
@@ -40,9 +41,14 @@ static void xtcp_tw_trace(const struct xtcp_tw *tw, const char *what)
 			ntohs(tw->rport), what, tw->snd_nxt, tw->rcv_nxt);
 }
 
-/* The caller stopped the timer (or is the expired timer): end @tw. */
-static void xtcp_tw_finish(struct xtcp_tw *tw)
+/*
+ * The caller stopped the timer (or is the expired timer): end @tw, for
+ * @reason (XTCP_TWEXIT_*).
+ */
+static void xtcp_tw_finish(struct xtcp_tw *tw, int reason)
 {
+	trace_xtcp_tw_exit(tw, tw->laddr, ntohs(tw->lport), tw->raddr,
+			   ntohs(tw->rport), reason);
 	xtcp_tw_unhash(tw);
 	xtcp_port_put(tw->port);
 	tw->port = NULL;
@@ -55,7 +61,7 @@ static enum hrtimer_restart xtcp_tw_expire(struct hrtimer *t)
 
 	XTCP_INC_STATS(read_pnet(&tw->net), XTCP_MIB_TW);
 	xtcp_tw_trace(tw, "TIME_WAIT -> CLOSE (2MSL expired)");
-	xtcp_tw_finish(tw);
+	xtcp_tw_finish(tw, XTCP_TWEXIT_EXPIRED);
 	return HRTIMER_NORESTART;
 }
 
@@ -113,6 +119,9 @@ void xtcp_time_wait(struct sock *sk)
 		spin_lock_init(&tw->lock);
 		tw->port = xs->port;
 		xs->port = NULL;
+		trace_xtcp_tw_enter(tw, tw->laddr, sk->sk_num, tw->raddr,
+				    ntohs(tw->rport),
+				    div_u64(xtcp_tw_len_ns(net), NSEC_PER_MSEC));
 		hrtimer_init(&tw->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		tw->timer.function = xtcp_tw_expire;
 		hrtimer_start(&tw->timer, ns_to_ktime(xtcp_tw_len_ns(net)),
@@ -187,7 +196,7 @@ struct sock *xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 			break;
 		}
 		if (xtcp_tw_deschedule(tw))
-			xtcp_tw_finish(tw);
+			xtcp_tw_finish(tw, XTCP_TWEXIT_REUSED);
 		XTCP_INC_STATS(net, XTCP_MIB_TWREUSED);
 		xtcp_tw_trace(tw, "TIME_WAIT -> CLOSE (4-tuple reused by a SYN)");
 		/* above every number the old incarnation used, as Linux */
@@ -224,7 +233,7 @@ void xtcp_tw_purge(struct net *net)
 	while ((tw = xtcp_tw_next(net, &pos))) {
 		/* waits for a running expiry, which then ends it itself */
 		if (hrtimer_cancel(&tw->timer))
-			xtcp_tw_finish(tw);
+			xtcp_tw_finish(tw, XTCP_TWEXIT_FLUSHED);
 		xtcp_tw_put(tw);
 	}
 }

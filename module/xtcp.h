@@ -194,13 +194,7 @@ struct xtcp_ack_sample {
 	u32	tsecr;
 };
 
-/* Congestion states of the sender, Linux's names. */
-enum xtcp_ca_state {
-	XTCP_CA_OPEN,		/* nothing odd */
-	XTCP_CA_DISORDER,	/* duplicate ACKs or SACKs, not yet a loss */
-	XTCP_CA_RECOVERY,	/* fast recovery (RFC 6582 / RFC 6675) */
-	XTCP_CA_LOSS,		/* after a retransmission timeout */
-};
+/* Congestion states of the sender (XTCP_CA_*): in uapi/linux/xtcp.h. */
 
 /*
  * Control block of a segment, in skb->cb.  On transmit it describes a
@@ -357,6 +351,17 @@ struct xtcp_port {
  * @rcv_mss: largest segment received, the peer's "full-sized" segment
  * @snd_sml: end of the last small segment sent (Nagle, Minshall's variant)
  * @more: the last write had MSG_MORE
+ * @bytes_acked: sequence space the peer acknowledged (SYN and FIN count, as
+ *	in Linux's tcpi_bytes_acked)
+ * @bytes_received: payload bytes received in order
+ * @bytes_sent: payload bytes sent, retransmissions included
+ * @bytes_retrans: payload bytes retransmitted
+ * @segs_in: segments received (a GRO aggregate counts its segments)
+ * @segs_out: segments sent (a GSO segment counts its segments)
+ * @data_segs_in: of @segs_in, those with payload
+ * @data_segs_out: of @segs_out, those with payload
+ * @total_retrans: segments retransmitted
+ * @lrcvtime: jiffies of the last segment with payload received
  */
 struct xtcp_sock {
 	struct inet_sock	inet;
@@ -449,6 +454,17 @@ struct xtcp_sock {
 	u32			snd_sml;
 	bool			cork;
 	bool			more;
+
+	u64			bytes_acked;
+	u64			bytes_received;
+	u64			bytes_sent;
+	u64			bytes_retrans;
+	u32			segs_in;
+	u32			segs_out;
+	u32			data_segs_in;
+	u32			data_segs_out;
+	u32			total_retrans;
+	unsigned long		lrcvtime;
 };
 
 /**
@@ -840,6 +856,11 @@ void xtcp_free_tx_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_init_mss(struct sock *sk, u16 peer_mss);
 void xtcp_init_options(struct sock *sk, const struct sock *parent);
 u32 xtcp_rcv_space(const struct sock *sk);
+
+/* info.c */
+struct tcp_info;
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti);
 
 /* input.c */
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);

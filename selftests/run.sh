@@ -22,6 +22,7 @@ set -u
 DIR=$(cd "$(dirname "$0")" && pwd)
 ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh netem.sh listen.sh synflood.sh
 	   bind.sh lifecycle.sh recovery.sh closeorders.sh sockapi.sh
+	   observe.sh xtcpstat.sh xtcprun.sh sysctl.sh
 	   modload.sh)
 
 usage()
@@ -30,7 +31,8 @@ usage()
 	echo "tests: ${ALL_TESTS[*]}"
 	echo "env:   XTCP_FAMILY=xtcp|inet (default xtcp), XTCP_TEST_TIMEOUT,"
 	echo "       XTCP_TIME_SCALE (stretches the time limits of the Python tests),"
-	echo "       XTCP_NETEM_TIMEOUT (limit of netem.sh, default 2400 s), and"
+	echo "       XTCP_NETEM_TIMEOUT (limit of netem.sh, default 2400 s),"
+	echo "       XTCP_XTCPRUN_TIMEOUT (limit of xtcprun.sh), and"
 	echo "       netem.sh's XTCP_NETEM_PROFILES, XTCP_NETEM_SIZE,"
 	echo "       XTCP_NETEM_LOSS20_SIZE, XTCP_NETEM_REPORT"
 }
@@ -173,6 +175,7 @@ for t in "${tests[@]}"; do
 	limit=$TIMEOUT
 	# the netem transfers take minutes: their own, larger limit
 	[ "$t" != netem.sh ] || limit=${XTCP_NETEM_TIMEOUT:-2400}
+	[ "$t" != xtcprun.sh ] || limit=${XTCP_XTCPRUN_TIMEOUT:-$TIMEOUT}
 	timeout -k 10 "$limit" bash "$DIR/$t" </dev/null 2>&1 |
 		tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}

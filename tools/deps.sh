@@ -16,6 +16,10 @@ PKGS=(
 	util-linux coreutils
 	# the SYN flood of selftests/synflood.sh
 	hping3
+	# tracepoint consumers (selftests/observe.sh), the man page lint
+	trace-cmd linux-perf bpftrace mandoc groff-base
+	# unmodified programs over XTCP (selftests/xtcprun.sh)
+	iperf3 socat nginx-light curl
 )
 
 missing=()

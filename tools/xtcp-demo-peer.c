@@ -94,7 +94,9 @@ int main(int argc, char **argv)
 		die("read");
 	buf[n] = 0;
 	printf("  [client] got: %s", buf);
-	sleep(1);
+	say("client", "keeping the connection open for 5 s");
+	fflush(stdout);
+	sleep(5);
 	say("client", "close(): our FIN (active close)");
 	close(fd);
 	return 0;

@@ -57,5 +57,85 @@ enum {
  * bind(); getsockopt(SOL_SOCKET, SO_REUSEPORT) reports it too.
  */
 #define XTCP_REUSEPORT		100
+/*
+ * XTCP_INFO, at level SOL_XTCP: a struct xtcp_info of the socket.  At level
+ * IPPROTO_TCP the same number, TCP_INFO, answers with Linux's struct
+ * tcp_info filled from the same state, for programs written for Linux TCP.
+ */
+#define XTCP_INFO		11	/* same number as TCP_INFO */
+
+/* xtcp_info.xtcpi_options */
+#define XTCPI_OPT_TIMESTAMPS	0x01	/* RFC 7323 timestamps in use */
+#define XTCPI_OPT_SACK		0x02	/* SACK permitted both ways */
+#define XTCPI_OPT_WSCALE	0x04	/* window scaling in use */
+#define XTCPI_OPT_NODELAY	0x08	/* TCP_NODELAY set */
+#define XTCPI_OPT_CORK		0x10	/* TCP_CORK set */
+#define XTCPI_OPT_KEEPALIVE	0x20	/* SO_KEEPALIVE set */
+
+/* xtcp_info.xtcpi_ca_state: where loss recovery is */
+enum {
+	XTCP_CA_OPEN = 0,	/* nothing odd */
+	XTCP_CA_DISORDER,	/* duplicate ACKs or SACKs, no loss yet */
+	XTCP_CA_RECOVERY,	/* fast recovery */
+	XTCP_CA_LOSS,		/* after a retransmission timeout */
+};
+
+/**
+ * struct xtcp_info - what getsockopt(SOL_XTCP, XTCP_INFO) reports
+ *
+ * Growable as TCP_INFO is: the kernel copies min(optlen, its own size)
+ * bytes and sets optlen to that count.  Fields are only ever appended, so
+ * a program built against an older header reads a prefix and a newer one
+ * learns from optlen which fields the running module filled.
+ *
+ * Times are in microseconds unless named otherwise, windows and queues in
+ * bytes, cwnd and ssthresh in segments of xtcpi_snd_mss bytes.  A listening
+ * socket reports its accept queue in xtcpi_unacked (queued) and its
+ * backlog limit in xtcpi_sacked, as Linux's TCP_INFO does.
+ */
+struct xtcp_info {
+	__u8	xtcpi_state;		/* XTCP_ESTABLISHED ... */
+	__u8	xtcpi_ca_state;		/* XTCP_CA_* */
+	__u8	xtcpi_retransmits;	/* RTO retries of the oldest segment */
+	__u8	xtcpi_probes;		/* keepalive/window probes unanswered */
+	__u8	xtcpi_options;		/* XTCPI_OPT_* */
+	__u8	xtcpi_snd_wscale;	/* shift the peer applies to its window */
+	__u8	xtcpi_rcv_wscale;	/* shift we apply to ours */
+	__u8	xtcpi_pad0;
+
+	__u32	xtcpi_rto;		/* retransmission timeout, current */
+	__u32	xtcpi_rtt;		/* smoothed round-trip time */
+	__u32	xtcpi_rttvar;		/* its mean deviation */
+	__u32	xtcpi_snd_mss;		/* largest segment we send */
+	__u32	xtcpi_rcv_mss;		/* estimate of the peer's segments */
+	__u32	xtcpi_advmss;		/* MSS we announced */
+	__u32	xtcpi_snd_cwnd;		/* congestion window */
+	__u32	xtcpi_snd_ssthresh;	/* slow start threshold */
+	__u32	xtcpi_unacked;		/* bytes sent, not yet acknowledged */
+	__u32	xtcpi_sacked;		/* bytes SACKed above snd_una */
+	__u32	xtcpi_lost;		/* bytes marked lost */
+	__u32	xtcpi_retrans;		/* bytes retransmitted, not yet acked */
+	__u32	xtcpi_notsent;		/* bytes written, never sent */
+	__u32	xtcpi_total_retrans;	/* segments retransmitted, in all */
+
+	__u32	xtcpi_snd_una;		/* oldest unacknowledged sequence */
+	__u32	xtcpi_snd_nxt;		/* next sequence to send */
+	__u32	xtcpi_rcv_nxt;		/* next sequence expected */
+	__u32	xtcpi_snd_wnd;		/* peer's window, scaled */
+	__u32	xtcpi_rcv_wnd;		/* window we last announced, scaled */
+	__u32	xtcpi_last_data_sent;	/* ms since data was last sent */
+	__u32	xtcpi_last_data_recv;	/* ms since data was last received */
+	__u32	xtcpi_last_ack_recv;	/* ms since an ACK was last received */
+
+	__u64	xtcpi_bytes_acked;	/* sequence space acked (SYN, FIN: 1) */
+	__u64	xtcpi_bytes_received;	/* payload bytes received in order */
+	__u64	xtcpi_bytes_sent;	/* payload bytes sent, resent included */
+	__u64	xtcpi_bytes_retrans;	/* payload bytes retransmitted */
+	__u32	xtcpi_segs_out;		/* segments sent, retransmissions included */
+	__u32	xtcpi_segs_in;		/* segments received */
+	__u32	xtcpi_data_segs_out;	/* of those, with payload */
+	__u32	xtcpi_data_segs_in;
+	char	xtcpi_cong[16];		/* congestion control, "cubic" or "reno" */
+};
 
 #endif /* _UAPI_LINUX_XTCP_H */
