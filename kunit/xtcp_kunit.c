@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 #include <linux/prandom.h>
+#include <net/inet_ecn.h>
 #include <net/tcp.h>
 
 #include "xtcp.h"
@@ -1129,30 +1130,34 @@ static void cookie__mss_table(struct kunit *test)
 
 static void cookie__timestamp_options(struct kunit *test)
 {
-	bool sack;
+	bool sack, ecn;
 	int ws;
 	u32 ts;
 
-	ts = xtcp_cookie_ts(1000000, 7, true);
+	ts = xtcp_cookie_ts(1000000, 7, true, false);
 	KUNIT_EXPECT_TRUE(test, xtcp_seq_leq(ts, 1000000));
 	KUNIT_EXPECT_LT(test, 1000000 - ts, 64U);
-	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack));
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack, &ecn));
 	KUNIT_EXPECT_EQ(test, ws, 7);
 	KUNIT_EXPECT_TRUE(test, sack);
+	KUNIT_EXPECT_FALSE(test, ecn);
 
 	/* no window scaling, no SACK; a clock just past the 2^32 wrap */
-	ts = xtcp_cookie_ts(5, -1, false);
+	ts = xtcp_cookie_ts(5, -1, false, true);
 	KUNIT_EXPECT_TRUE(test, xtcp_seq_leq(ts, 5));
-	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack));
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack, &ecn));
 	KUNIT_EXPECT_EQ(test, ws, -1);
 	KUNIT_EXPECT_FALSE(test, sack);
+	KUNIT_EXPECT_TRUE(test, ecn);
 
-	ts = xtcp_cookie_ts(0x12345678, 14, false);
-	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack));
+	ts = xtcp_cookie_ts(0x12345678, 14, false, false);
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(ts, &ws, &sack, &ecn));
 	KUNIT_EXPECT_EQ(test, ws, 14);
-	/* the bit no cookie sets (Linux's ECN bit: XTCP has no ECN yet) */
-	KUNIT_EXPECT_FALSE(test, xtcp_cookie_ts_decode(0x100 | 0x20, &ws,
-						       &sack));
+	/* ECN is Linux's bit 5 (TS_OPT_ECN) */
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_decode(0x100 | 0x20 | 0xf, &ws,
+						      &sack, &ecn));
+	KUNIT_EXPECT_TRUE(test, ecn);
+	KUNIT_EXPECT_EQ(test, ws, -1);
 }
 
 static void listen__queue_limits(struct kunit *test)
@@ -1189,9 +1194,196 @@ static struct kunit_suite xtcp_listen_suite = {
 	.test_cases = xtcp_listen_cases,
 };
 
+#define ECN_SETUP	(TCPHDR_ECE | TCPHDR_CWR)
+
+static void ecn__negotiation(struct kunit *test)
+{
+	u8 syn = TCPHDR_SYN | ECN_SETUP;
+
+	/* an active open asks only with net.xtcp.ecn=1 */
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_syn_flags(0), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_syn_flags(1), ECN_SETUP);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_syn_flags(2), 0);
+
+	/* a listener accepts an ECN-setup SYN with 1 and 2, not 0 */
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_syn_acceptable(0, syn, INET_ECN_NOT_ECT));
+	KUNIT_EXPECT_TRUE(test, xtcp_ecn_syn_acceptable(1, syn, INET_ECN_NOT_ECT));
+	KUNIT_EXPECT_TRUE(test, xtcp_ecn_syn_acceptable(2, syn, 0x10));
+	/* half the request is no request */
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_syn_acceptable(2, syn & ~TCPHDR_CWR,
+							 INET_ECN_NOT_ECT));
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_syn_acceptable(2, syn & ~TCPHDR_ECE,
+							 INET_ECN_NOT_ECT));
+	/* a SYN that arrives ECT or CE was mangled: no ECN */
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_syn_acceptable(2, syn, INET_ECN_ECT_0));
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_syn_acceptable(2, syn, INET_ECN_CE));
+
+	/* SYN-ACK: ECE alone agrees; ECE+CWR is a reflection; none refuses */
+	KUNIT_EXPECT_TRUE(test, xtcp_ecn_synack_ok(TCPHDR_SYN | TCPHDR_ACK |
+						   TCPHDR_ECE));
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_synack_ok(TCPHDR_SYN | TCPHDR_ACK |
+						    ECN_SETUP));
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_synack_ok(TCPHDR_SYN | TCPHDR_ACK));
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_synack_ok(TCPHDR_SYN | TCPHDR_ACK |
+						    TCPHDR_CWR));
+	/* simultaneous open: the peer's SYN must itself be ECN-setup */
+	KUNIT_EXPECT_TRUE(test, xtcp_ecn_synack_ok(TCPHDR_SYN | ECN_SETUP));
+	KUNIT_EXPECT_FALSE(test, xtcp_ecn_synack_ok(TCPHDR_SYN | TCPHDR_ECE));
+}
+
+static void ecn__receiver(struct kunit *test)
+{
+	u8 f = XTCP_ECN_OK;
+
+	/* ECT marks are seen, not echoed */
+	f = xtcp_ecn_rcv(f, TCPHDR_ACK, INET_ECN_ECT_0);
+	KUNIT_EXPECT_EQ(test, f, XTCP_ECN_OK | XTCP_ECN_SEEN);
+	f = xtcp_ecn_rcv(f, TCPHDR_ACK, INET_ECN_ECT_1);
+	KUNIT_EXPECT_EQ(test, f, XTCP_ECN_OK | XTCP_ECN_SEEN);
+	/* CE: echo until CWR, whatever comes in between */
+	f = xtcp_ecn_rcv(f, TCPHDR_ACK, 0x28 | INET_ECN_CE);
+	KUNIT_EXPECT_TRUE(test, f & XTCP_ECN_DEMAND_CWR);
+	f = xtcp_ecn_rcv(f, TCPHDR_ACK, INET_ECN_ECT_0);
+	KUNIT_EXPECT_TRUE(test, f & XTCP_ECN_DEMAND_CWR);
+	f = xtcp_ecn_rcv(f, TCPHDR_ACK | TCPHDR_ECE, INET_ECN_NOT_ECT);
+	KUNIT_EXPECT_TRUE(test, f & XTCP_ECN_DEMAND_CWR);
+	f = xtcp_ecn_rcv(f, TCPHDR_ACK | TCPHDR_CWR, INET_ECN_ECT_0);
+	KUNIT_EXPECT_FALSE(test, f & XTCP_ECN_DEMAND_CWR);
+	/* CWR and CE on one segment: new congestion, the echo goes on */
+	f = xtcp_ecn_rcv(f | XTCP_ECN_DEMAND_CWR, TCPHDR_ACK | TCPHDR_CWR,
+			 INET_ECN_CE);
+	KUNIT_EXPECT_TRUE(test, f & XTCP_ECN_DEMAND_CWR);
+	/* without ECN agreed nothing is looked at */
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_rcv(0, TCPHDR_ACK, INET_ECN_CE), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_rcv(XTCP_ECN_QUEUE_CWR, TCPHDR_CWR,
+					   INET_ECN_CE), XTCP_ECN_QUEUE_CWR);
+}
+
+static void ecn__sender(struct kunit *test)
+{
+	u8 f = XTCP_ECN_OK;
+	bool ect;
+
+	/* new data: ECT(0); pure ACKs, resends, SYNs and RSTs: Not-ECT */
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK, true, &ect), 0);
+	KUNIT_EXPECT_TRUE(test, ect);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK, false, &ect), 0);
+	KUNIT_EXPECT_FALSE(test, ect);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_SYN | TCPHDR_ACK, true,
+					    &ect), 0);
+	KUNIT_EXPECT_FALSE(test, ect);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_RST | TCPHDR_ACK, true,
+					    &ect), 0);
+	KUNIT_EXPECT_FALSE(test, ect);
+
+	/* a queued CWR waits for new data, then goes out once */
+	f |= XTCP_ECN_QUEUE_CWR;
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK, false, &ect), 0);
+	KUNIT_EXPECT_TRUE(test, f & XTCP_ECN_QUEUE_CWR);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK | TCPHDR_PSH, true,
+					    &ect), TCPHDR_CWR);
+	KUNIT_EXPECT_TRUE(test, ect);
+	KUNIT_EXPECT_FALSE(test, f & XTCP_ECN_QUEUE_CWR);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK, true, &ect), 0);
+
+	/* while the peer's CWR is awaited every segment carries ECE */
+	f |= XTCP_ECN_DEMAND_CWR;
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK, false, &ect),
+			TCPHDR_ECE);
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK | TCPHDR_FIN, true,
+					    &ect), TCPHDR_ECE);
+	f |= XTCP_ECN_QUEUE_CWR;
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK, true, &ect),
+			TCPHDR_ECE | TCPHDR_CWR);
+
+	/* no ECN: nothing, ever */
+	f = XTCP_ECN_QUEUE_CWR | XTCP_ECN_DEMAND_CWR;
+	KUNIT_EXPECT_EQ(test, xtcp_ecn_xmit(&f, TCPHDR_ACK, true, &ect), 0);
+	KUNIT_EXPECT_FALSE(test, ect);
+	KUNIT_EXPECT_EQ(test, f, XTCP_ECN_QUEUE_CWR | XTCP_ECN_DEMAND_CWR);
+}
+
+static void urg__pointer_near_wrap(struct kunit *test)
+{
+	u32 up = 2;	/* the urgent byte is 0x00000001: its pointer says 2 */
+	u16 ptr = 0;
+
+	/* segments before the urgent point, across the wrap */
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr(0xfffffff0, up, 0x10, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 0x12);
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr(1, up, 0x10, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 1);
+	/* at or after the urgent point: no URG */
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_ptr(2, up, 0x10, &ptr));
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_ptr(0x100, up, 0x200, &ptr));
+	/* 0xffff away: said exactly */
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr(up - 0xffff, up, up, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 0xffff);
+	/*
+	 * 64 KiB or more away: 0xFFFF, only while that does not point past
+	 * what was sent (the urgent data waits behind a closed window)
+	 */
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_ptr(up - 0x10000, up, up, &ptr));
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_ptr(up - 0x10000, up,
+					      up - 0x10000 + 0xffff, &ptr));
+	ptr = 0;
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr(up - 0x10000, up,
+					     up - 0x10000 + 0x100, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 0xffff);
+	ptr = 0;
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr(up - 0x20000, up,
+					     up - 0x20000 + 0x10, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 0xffff);
+
+	/* the receiver: the byte before the pointer; 0 is the first byte */
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq(0xfffffffe, 3), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq(0xffffffff, 1), 0xffffffffU);
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq(0xffffffff, 0), 0xffffffffU);
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq(0xffff0000, 0xffff), 0xfffffffeU);
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq(0xffff0001, 0xffff), 0xffffffffU);
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq(0xffff0002, 0xffff), 0U);
+}
+
+static void urg__new_pointer(struct kunit *test)
+{
+	/* copied 0xfffffff0, received up to 0x10 (across the wrap) */
+	u32 copied = 0xfffffff0, nxt = 0x10;
+
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_is_new(0x10, copied, nxt, 0, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_is_new(0x5000, copied, nxt, 0, 0));
+	/* behind RCV.NXT (a replay) or already read: ignored */
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_is_new(0xf, copied, nxt, 0, 0));
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_is_new(0xffffffe0, copied, nxt, 0,
+						 0));
+	/* one urgent byte at a time: a newer one replaces, others do not */
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_is_new(0x20, copied, nxt,
+						XTCP_URG_NOTYET, 0x18));
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_is_new(0x18, copied, nxt,
+						 XTCP_URG_NOTYET, 0x18));
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_is_new(0x12, copied, nxt,
+						 XTCP_URG_VALID | 'x', 0x18));
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_is_new(0x19, copied, nxt,
+						XTCP_URG_READ, 0x18));
+}
+
+static struct kunit_case xtcp_ecn_cases[] = {
+	KUNIT_CASE(ecn__negotiation),
+	KUNIT_CASE(ecn__receiver),
+	KUNIT_CASE(ecn__sender),
+	KUNIT_CASE(urg__pointer_near_wrap),
+	KUNIT_CASE(urg__new_pointer),
+	{}
+};
+
+static struct kunit_suite xtcp_ecn_suite = {
+	.name = "xtcp_flags",
+	.test_cases = xtcp_ecn_cases,
+};
+
 kunit_test_suites(&xtcp_seq_suite, &xtcp_options_suite, &xtcp_state_suite,
 		  &xtcp_isn_suite, &xtcp_validate_suite, &xtcp_rto_suite,
-		  &xtcp_cong_suite, &xtcp_sack_suite, &xtcp_listen_suite);
+		  &xtcp_cong_suite, &xtcp_sack_suite, &xtcp_listen_suite,
+		  &xtcp_ecn_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for XTCP");

@@ -35,6 +35,10 @@ static u8 xtcp_info_options(const struct sock *sk)
 		opts |= XTCPI_OPT_CORK;
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		opts |= XTCPI_OPT_KEEPALIVE;
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		opts |= XTCPI_OPT_ECN;
+	if (xs->ecn_flags & XTCP_ECN_SEEN)
+		opts |= XTCPI_OPT_ECN_SEEN;
 	return opts;
 }
 
@@ -132,6 +136,10 @@ void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 	ti->tcpi_backoff = xi.xtcpi_retransmits;
 	ti->tcpi_options = xi.xtcpi_options &
 			   (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE);
+	if (xi.xtcpi_options & XTCPI_OPT_ECN)
+		ti->tcpi_options |= TCPI_OPT_ECN;
+	if (xi.xtcpi_options & XTCPI_OPT_ECN_SEEN)
+		ti->tcpi_options |= TCPI_OPT_ECN_SEEN;
 	ti->tcpi_snd_wscale = xi.xtcpi_snd_wscale;
 	ti->tcpi_rcv_wscale = xi.xtcpi_rcv_wscale;
 	ti->tcpi_rto = xi.xtcpi_rto;

@@ -10,6 +10,8 @@
  * or owned by a user with the segment coming from the backlog.  Both run
  * with bottom halves disabled.
  */
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
 #include <net/tcp.h>
 
 #include "xtcp.h"
@@ -17,7 +19,8 @@
 
 /**
  * xtcp_fill_cb() - fill the XTCP control block of a received segment
- * @skb: segment with skb->data at the payload, transport header set
+ * @skb: segment with skb->data at the payload, network and transport
+ *	headers set
  * @th: its TCP header
  */
 void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
@@ -32,6 +35,7 @@ void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 	cb->consumed = 0;
 	cb->retrans = 0;
 	cb->tw_isn = 0;
+	cb->ip_dsfield = ipv4_get_dsfield(ip_hdr(skb));
 }
 
 static int xtcp_parse_skb_options(const struct sk_buff *skb,
@@ -119,6 +123,9 @@ static void xtcp_ack_advance(struct sock *sk, u32 ack,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->bytes_acked += ack - xs->snd_una;
+	/* our urgent byte acknowledged: urgent mode ends */
+	if (xtcp_seq_between(xs->snd_up, xs->snd_una, ack))
+		xs->snd_up = ack;
 	xs->snd_una = ack;
 	if (xtcp_seq_gt(ack, xs->snd_nxt))
 		xs->snd_nxt = ack;
@@ -200,6 +207,63 @@ void xtcp_init_rcv(struct sock *sk, u32 irs, u32 wnd, u16 peer_mss)
 	xs->rcv_mss = min_t(u16, xs->advmss, XTCP_DEFAULT_MSS);
 }
 
+/*
+ * Our SYN asked for ECN: does the SYN-ACK (or a simultaneous open's SYN)
+ * agree?  A SYN-ACK with both ECE and CWR is a reflection of our own
+ * flags by a middlebox, not an answer: no ECN either (a fallback).
+ */
+static void xtcp_rcv_synsent_ecn(struct sock *sk, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	int ev;
+
+	if (!(xs->ecn_flags & XTCP_ECN_OK))
+		return;
+	if (xtcp_ecn_synack_ok(flags)) {
+		XTCP_INC_STATS(net, XTCP_MIB_ECNNEGOTIATED);
+		ev = XTCP_ECNEV_NEGOTIATED;
+	} else {
+		xs->ecn_flags = 0;
+		if ((flags & (TCPHDR_ECE | TCPHDR_CWR)) ==
+		    (TCPHDR_ECE | TCPHDR_CWR)) {
+			XTCP_INC_STATS(net, XTCP_MIB_ECNFALLBACK);
+			ev = XTCP_ECNEV_FALLBACK;
+		} else {
+			XTCP_INC_STATS(net, XTCP_MIB_ECNREFUSED);
+			ev = XTCP_ECNEV_REFUSED;
+		}
+	}
+	trace_xtcp_ecn(sk, ev, xs->cc.cwnd);
+}
+
+/*
+ * What a segment of an ECN connection says (RFC 3168 6.1.2, 6.1.3): its CWR
+ * ends our echo, a CE mark on its data starts one.  The first CE of an
+ * episode is answered at once, not after a delayed-ACK wait, and so is data
+ * with CWR (the sender's window may be down to a segment), as in Linux.
+ */
+static void xtcp_rcv_ecn(struct sock *sk, const struct sk_buff *skb,
+			 bool *quick)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 ds = skb->len ? cb->ip_dsfield : 0, old = xs->ecn_flags;
+
+	xs->ecn_flags = xtcp_ecn_rcv(old, cb->flags, ds);
+	if (INET_ECN_is_ce(ds))
+		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_ECNCERECV,
+			       skb_shinfo(skb)->gso_segs ? : 1);
+	if ((cb->flags & TCPHDR_CWR) && skb->len)
+		*quick = true;
+	if ((old & ~xs->ecn_flags) & XTCP_ECN_DEMAND_CWR)
+		trace_xtcp_ecn(sk, XTCP_ECNEV_CWR_RECV, xs->cc.cwnd);
+	if ((~old & xs->ecn_flags) & XTCP_ECN_DEMAND_CWR) {
+		trace_xtcp_ecn(sk, XTCP_ECNEV_CE, xs->cc.cwnd);
+		*quick = true;
+	}
+}
+
 /* RFC 9293 3.10.7.3: SYN-SENT. */
 static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 {
@@ -229,6 +293,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		return;
 
 	xtcp_rcv_syn_options(sk, skb, &o);
+	xtcp_rcv_synsent_ecn(sk, cb->flags);
 	xs->rcv_tstamp = jiffies;
 	if (cb->flags & TCPHDR_ACK) {
 		xtcp_ack_advance(sk, cb->ack_seq, &o);
@@ -249,8 +314,13 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	xs->snd_wl1 = cb->seq;
 	xtcp_transition(sk, XTCP_EV_RCV_SYN);
 	skb = skb_peek(&sk->sk_write_queue);
-	if (skb)
+	if (skb) {
+		/* a SYN-ACK: ECE if ECN is agreed, never CWR (RFC 3168 6.1.1) */
+		XTCP_SKB_CB(skb)->flags &= ~TCPHDR_CWR;
+		if (!(xs->ecn_flags & XTCP_ECN_OK))
+			XTCP_SKB_CB(skb)->flags &= ~TCPHDR_ECE;
 		xtcp_retransmit_skb(sk, skb);
+	}
 }
 
 /* RFC 5961 3.2 and 4.2: answer a suspicious RST or SYN with an ACK. */
@@ -309,6 +379,8 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_ack_sample as = {
 		.prior_pipe = xtcp_pipe(xs),
 		.tsecr = o && o->have_ts && xs->ts_ok ? o->tsecr : 0,
+		.ece = (cb->flags & TCPHDR_ECE) &&
+		       (xs->ecn_flags & XTCP_ECN_OK),
 	};
 	u32 ack = cb->ack_seq, prior_una;
 
@@ -707,12 +779,17 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* the peer is alive: keepalive starts over */
 	xs->rcv_tstamp = jiffies;
 	xs->probes_out = 0;
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		xtcp_rcv_ecn(sk, skb, &quick);
 
-	/* seventh: segment text */
+	/* sixth: URG; seventh: segment text */
 	switch (sk->sk_state) {
 	case XTCP_ESTABLISHED:
 	case XTCP_FIN_WAIT1:
 	case XTCP_FIN_WAIT2:
+		if (unlikely((cb->flags & TCPHDR_URG) ||
+			     xs->urg_data == XTCP_URG_NOTYET))
+			xtcp_urg_rcv(sk, skb);
 		if (skb->len) {
 			need_ack = true;
 			queued = xtcp_rcv_data(sk, skb, &ofo_fin, &quick);

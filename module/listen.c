@@ -20,6 +20,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 /**
  * xtcp_listen_start() - enter LISTEN
@@ -329,11 +330,17 @@ struct sock *xtcp_child_create(struct sock *l, const struct xtcp_request *req,
 	cxs->wscale_ok = req->wscale_ok;
 	cxs->snd_wscale = req->wscale_ok ? req->snd_wscale : 0;
 	cxs->rcv_wscale = req->wscale_ok ? XTCP_RCV_WSCALE : 0;
+	if (req->ecn_ok) {
+		cxs->ecn_flags = XTCP_ECN_OK;
+		XTCP_INC_STATS(net, XTCP_MIB_ECNNEGOTIATED);
+		trace_xtcp_ecn(child, XTCP_ECNEV_NEGOTIATED, cxs->cc.cwnd);
+	}
 
 	xtcp_init_rcv(child, req->irs, req->rcv_wnd, req->peer_mss);
 
 	cxs->iss = req->iss;
 	cxs->snd_una = req->iss + 1;
+	cxs->snd_up = cxs->snd_una;
 	cxs->snd_nxt = cxs->snd_una;
 	cxs->snd_max = cxs->snd_una;
 	cxs->write_seq = cxs->snd_una;

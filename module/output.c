@@ -11,6 +11,7 @@
  */
 #include <linux/highmem.h>
 #include <net/checksum.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/tcp.h>
@@ -206,6 +207,7 @@ void xtcp_init_options(struct sock *sk, const struct sock *parent)
 	xtcp_cc_init(&xs->cc);
 	xs->ca_ops->init(&xs->cc);
 	xs->ca_state = XTCP_CA_OPEN;
+	xs->ecn_flags = 0;
 	xs->quickack = XTCP_QUICKACKS;
 }
 
@@ -275,10 +277,21 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 	u8 opts[XTCP_MAX_TCP_HDR - sizeof(struct tcphdr)];
 	struct xtcp_out_opts o = { .wscale = -1 };
 	struct tcphdr *th;
+	bool ect = false;
+	u16 urp = 0;
 	u32 wnd;
 
 	if (sk->sk_state != XTCP_SYN_SENT)
 		flags |= TCPHDR_ACK;
+	/* ECT(0), CWR and ECE: new data only is ECN-capable (RFC 3168 6.1.5) */
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		flags |= xtcp_ecn_xmit(&xs->ecn_flags, flags,
+				       payload && !xtcp_seq_lt(seq, xs->snd_max),
+				       &ect);
+	/* urgent mode: every segment points at the urgent byte (RFC 6093) */
+	if (unlikely(xtcp_urg_mode(xs)) && !(flags & TCPHDR_SYN) &&
+	    xtcp_urg_ptr(seq, xs->snd_up, xs->snd_max, &urp))
+		flags |= TCPHDR_URG;
 	o.ts = xs->ts_ok;
 	if (o.ts) {
 		o.tsval = xtcp_ts_now(xs);
@@ -320,6 +333,7 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 	th->doff = (sizeof(*th) + optlen) >> 2;
 	tcp_flag_byte(th) = flags;
 	th->window = htons(min_t(u32, wnd, 65535U));
+	th->urg_ptr = htons(urp);
 	memcpy(th + 1, opts, optlen);
 
 	skb->ip_summed = CHECKSUM_PARTIAL;
@@ -332,6 +346,9 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
 		skb_shinfo(skb)->gso_size = xs->mss;
 		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload, xs->mss);
+		/* GSO keeps CWR on the first segment only */
+		if (flags & TCPHDR_CWR)
+			skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
 	} else {
 		skb_shinfo(skb)->gso_type = 0;
 		skb_shinfo(skb)->gso_size = 0;
@@ -354,7 +371,9 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 	skb_set_owner_w(skb, sk);
 	skb->priority = sk->sk_priority;
-	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+	return __ip_queue_xmit(sk, skb, &inet->cork.fl,
+			       (inet->tos & ~INET_ECN_MASK) |
+			       (ect ? INET_ECN_ECT_0 : 0));
 }
 
 /**
@@ -367,9 +386,18 @@ static int xtcp_xmit(struct sock *sk, struct sk_buff *skb, u32 seq, u8 flags)
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *out;
 	u8 flags = cb->flags;
 
+	/*
+	 * The urgent pointer is per segment, which GSO cannot give: data
+	 * before the urgent point goes out a segment at a time.
+	 */
+	if (unlikely(xtcp_urg_mode(xs)) && skb->len > xs->mss &&
+	    xtcp_seq_lt(cb->seq, xs->snd_up) &&
+	    xtcp_split(sk, &sk->sk_write_queue, skb, xs->mss))
+		return -ENOBUFS;
 	/* the header goes into headroom a previous clone may still share */
 	if (unlikely(skb_cloned(skb)))
 		out = pskb_copy(skb, GFP_ATOMIC);
@@ -398,9 +426,21 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	int err = xtcp_transmit_skb(sk, skb);
-	int kind;
+	int kind, err;
 
+	/*
+	 * An ECN-setup SYN that went unanswered may have been dropped for
+	 * its flags: the next one goes without (RFC 3168 6.1.1.1), as Linux
+	 * does with tcp_ecn_fallback.
+	 */
+	if ((cb->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_ECE | TCPHDR_CWR)) ==
+	    (TCPHDR_SYN | TCPHDR_ECE | TCPHDR_CWR) &&
+	    READ_ONCE(xtcp_pernet(sock_net(sk))->ecn_fallback)) {
+		cb->flags &= ~(TCPHDR_ECE | TCPHDR_CWR);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ECNFALLBACK);
+		trace_xtcp_ecn(sk, XTCP_ECNEV_FALLBACK, xs->cc.cwnd);
+	}
+	err = xtcp_transmit_skb(sk, skb);
 	if (err == -ENOBUFS)
 		return err;
 	cb->retrans++;
@@ -481,7 +521,8 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (skb->len >= xs->mss ||
+	/* nothing waits in urgent mode, as in Linux */
+	if (skb->len >= xs->mss || xtcp_urg_mode(xs) ||
 	    (XTCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
 	    !skb_queue_is_last(&sk->sk_write_queue, skb))
 		return false;
@@ -709,7 +750,7 @@ static void xtcp_send_raw(struct net *net, const struct xtcp_raw *r)
 	skb_reset_network_header(nskb);
 	niph->version = 4;
 	niph->ihl = sizeof(*niph) >> 2;
-	niph->tos = r->tos;
+	niph->tos = r->tos & ~INET_ECN_MASK;	/* never ECT without data */
 	niph->tot_len = htons(nskb->len);
 	niph->frag_off = htons(IP_DF);
 	niph->ttl = ip4_dst_hoplimit(&rt->dst);
@@ -841,7 +882,8 @@ static void xtcp_req_raw(const struct xtcp_request *req, struct xtcp_raw *r)
  *
  * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with the options Linux puts on its
  * own (MSS, SACK-permitted and timestamps, window scale 7) where the SYN
- * offered them.  A cookie's TSval carries the peer's options.
+ * offered them, and ECE when ECN was agreed.  A cookie's TSval carries the
+ * peer's options.
  */
 void xtcp_send_synack(const struct xtcp_request *req)
 {
@@ -855,6 +897,8 @@ void xtcp_send_synack(const struct xtcp_request *req)
 	};
 
 	xtcp_req_raw(req, &r);
+	if (req->ecn_ok)
+		r.flags |= TCPHDR_ECE;	/* an ECN-setup SYN-ACK */
 	o.sack_ok = req->sack_ok;
 	if (req->wscale_ok)
 		o.wscale = XTCP_RCV_WSCALE;
@@ -864,7 +908,7 @@ void xtcp_send_synack(const struct xtcp_request *req)
 		if (req->cookie)
 			o.tsval = xtcp_cookie_ts(o.tsval, req->wscale_ok ?
 						 req->snd_wscale : -1,
-						 req->sack_ok);
+						 req->sack_ok, req->ecn_ok);
 		o.tsecr = req->ts_recent;
 	}
 	xtcp_send_raw(read_pnet(&req->net), &r);

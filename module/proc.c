@@ -148,6 +148,13 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
 	[XTCP_MIB_REQEXPIRED]		= "ReqExpired",
 	[XTCP_MIB_EMBRYONICRSTS]	= "EmbryonicRsts",
+	[XTCP_MIB_ECNNEGOTIATED]	= "TCPECNNegotiated",
+	[XTCP_MIB_ECNREFUSED]		= "TCPECNRefused",
+	[XTCP_MIB_ECNFALLBACK]		= "TCPECNFallback",
+	[XTCP_MIB_ECNCERECV]		= "TCPECNCeRecv",
+	[XTCP_MIB_ECNREDUCTIONS]	= "TCPECNReductions",
+	[XTCP_MIB_OOBSENT]		= "TCPOOBSent",
+	[XTCP_MIB_OOBRECV]		= "TCPOOBRecv",
 };
 
 /* One group as /proc/net/snmp prints it: a line of names, one of values. */

@@ -34,6 +34,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 /* Bytes of sequence space a segment occupies. */
 static u32 xtcp_skb_seqlen(const struct sk_buff *skb)
@@ -409,7 +410,40 @@ static void xtcp_mark_head_lost(struct sock *sk)
 	xtcp_tag(&xs->sb, skb, XTCP_TAG_LOST);
 }
 
-/* Fast retransmit: the window halves (or what the algorithm says) once. */
+/*
+ * A window reduction tells an ECN peer, with CWR on our next new data, that
+ * its echo was heard (RFC 3168 6.1.2); any reduction does, as in Linux.
+ */
+static void xtcp_queue_cwr(struct xtcp_sock *xs)
+{
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		xs->ecn_flags |= XTCP_ECN_QUEUE_CWR;
+}
+
+/*
+ * An ECN echo: congestion without loss.  The window is reduced as for a
+ * loss, once per window of data (until SND.UNA passes what was sent now,
+ * in xtcp_cc_ack()), and nothing is resent (RFC 3168 6.1.2).
+ */
+static void xtcp_enter_cwr(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ECNREDUCTIONS);
+	xs->undo_tsval = 0;
+	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+	xs->cc.cwnd = xs->cc.ssthresh;
+	xs->cc.cwnd_cnt = 0;
+	xs->high_seq = xs->snd_max;
+	xs->ca_state = XTCP_CA_CWR;
+	xtcp_queue_cwr(xs);
+	trace_xtcp_ecn(sk, XTCP_ECNEV_REDUCE, xs->cc.cwnd);
+}
+
+/*
+ * Fast retransmit: the window halves (or what the algorithm says) once; a
+ * window already reduced for an ECN echo in this window stays as it is.
+ */
 static void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -419,9 +453,12 @@ static void xtcp_enter_recovery(struct sock *sk)
 						   XTCP_MIB_RENORECOVERY);
 	xs->prior_cc = xs->cc;
 	xs->undo_tsval = 0;
-	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
-	xs->cc.cwnd = xs->cc.ssthresh;
-	xs->cc.cwnd_cnt = 0;
+	if (xs->ca_state != XTCP_CA_CWR) {
+		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+		xs->cc.cwnd = xs->cc.ssthresh;
+		xs->cc.cwnd_cnt = 0;
+	}
+	xtcp_queue_cwr(xs);
 	xs->high_seq = xs->snd_max;
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xtcp_mark_head_lost(sk);
@@ -461,6 +498,7 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->cc.cwnd_cnt = 0;
 	xs->high_seq = xs->snd_max;
 	xs->ca_state = XTCP_CA_LOSS;
+	xtcp_queue_cwr(xs);
 	xs->dupacks = 0;
 	if (!xs->sack_ok)
 		xs->sb.sacked_out = 0;
@@ -562,7 +600,20 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 				   xtcp_reo_wnd_ns(xs)))
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
 
+	/*
+	 * A reduction for an ECN echo holds until data sent after it is
+	 * acknowledged: then the CWR (on that data) reached the peer, and an
+	 * ECE means new congestion (as Linux, which checks in this order).
+	 */
+	if (xs->ca_state == XTCP_CA_CWR &&
+	    xtcp_seq_gt(xs->snd_una, xs->high_seq))
+		xs->ca_state = XTCP_CA_OPEN;
+	if (s->ece && xs->ca_state < XTCP_CA_CWR)
+		xtcp_enter_cwr(sk);
+
 	switch (xs->ca_state) {
+	case XTCP_CA_CWR:
+		break;
 	case XTCP_CA_LOSS:
 		if (!xtcp_seq_lt(xs->snd_una, xs->high_seq))
 			xs->ca_state = XTCP_CA_OPEN;
@@ -599,6 +650,9 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 		xtcp_enter_recovery(sk);
 		return;
 	}
+	/* the window does not grow while it is being reduced */
+	if (xs->ca_state == XTCP_CA_CWR)
+		return;
 	if (s->acked && xtcp_cwnd_limited(xs, s->prior_pipe))
 		xs->ca_ops->cong_avoid(&xs->cc, acked_segs, now_ms,
 				       xs->rtt.srtt_us);

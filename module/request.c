@@ -203,15 +203,21 @@ static void xtcp_req_fill(struct xtcp_request *req, struct sock *l,
 			  const struct sk_buff *skb, const struct xtcp_opts *o)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(l));
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	int ecn = READ_ONCE(xn->ecn);
 
 	xtcp_req_set_tuple(req, l, skb);
-	req->irs = XTCP_SKB_CB(skb)->seq;
+	req->irs = cb->seq;
 	req->peer_mss = o->have_mss ? o->mss : XTCP_DEFAULT_MSS;
 	req->wscale_ok = o->have_wscale;
 	req->snd_wscale = o->have_wscale ? o->wscale : 0;
 	req->sack_ok = o->sack_ok && READ_ONCE(xn->sack);
 	req->ts_ok = o->have_ts && READ_ONCE(xn->timestamps);
 	req->ts_recent = o->tsval;
+	req->ecn_ok = xtcp_ecn_syn_acceptable(ecn, cb->flags, cb->ip_dsfield);
+	/* an ECN-setup SYN that arrives ECT-marked was mangled on the way */
+	if (ecn && !req->ecn_ok && xtcp_ecn_synack_ok(cb->flags))
+		XTCP_INC_STATS(sock_net(l), XTCP_MIB_ECNFALLBACK);
 }
 
 /*

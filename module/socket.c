@@ -214,6 +214,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	struct sock *sk = sock->sk;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	long timeo;
+	u8 syn_ecn;
 	int err;
 
 	err = xtcp_check_addr(uaddr, len);
@@ -255,6 +256,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 			   inet_sk(sk)->inet_sport, sin->sin_port,
 			   ktime_get_ns());
 	xs->snd_una = xs->iss;
+	xs->snd_up = xs->iss;
 	xs->snd_nxt = xs->iss;
 	xs->snd_max = xs->iss;
 	xs->write_seq = xs->iss;
@@ -268,7 +270,10 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		err = -EADDRNOTAVAIL;
 		goto out;
 	}
-	err = xtcp_queue_ctl(sk, TCPHDR_SYN, sk->sk_allocation);
+	/* ECN is agreed only if the SYN-ACK says so (xtcp_rcv_synsent()) */
+	syn_ecn = xtcp_ecn_syn_flags(READ_ONCE(xtcp_pernet(sock_net(sk))->ecn));
+	xs->ecn_flags = syn_ecn ? XTCP_ECN_OK : 0;
+	err = xtcp_queue_ctl(sk, TCPHDR_SYN | syn_ecn, sk->sk_allocation);
 	if (err) {
 		xtcp_unhash(sk);
 		goto out;
@@ -386,8 +391,19 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (state != XTCP_SYN_SENT && state != XTCP_SYN_RECV) {
-		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		struct xtcp_sock *xs = xtcp_sk(sk);
+		u16 urg = READ_ONCE(xs->urg_data);
+		u32 avail = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+
+		/* an urgent byte out of line is not in-band data to read */
+		if (urg && READ_ONCE(xs->urg_seq) == READ_ONCE(xs->copied_seq) &&
+		    !sock_flag(sk, SOCK_URGINLINE))
+			avail--;
+		if ((s32)avail > 0 &&
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
 			mask |= EPOLLIN | EPOLLRDNORM;
+		if (urg & XTCP_URG_VALID)
+			mask |= EPOLLPRI;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_memory_free(sk)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
@@ -422,6 +438,10 @@ static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		lock_sock(sk);
 		answ = xtcp_inq(sk);
 		release_sock(sk);
+		break;
+	case SIOCATMARK:	/* the next byte read is the urgent one */
+		answ = READ_ONCE(xs->urg_data) &&
+		       READ_ONCE(xs->urg_seq) == READ_ONCE(xs->copied_seq);
 		break;
 	case SIOCOUTQ:		/* not yet acknowledged */
 	case SIOCOUTQNSD:	/* not yet sent */
@@ -581,7 +601,7 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	int err;
 
 	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR |
-		      MSG_CONFIRM | XTCP_MSG_SPLICE))
+		      MSG_CONFIRM | MSG_OOB | XTCP_MSG_SPLICE))
 		return -EOPNOTSUPP;
 	lock_sock(sk);
 	/*
@@ -658,6 +678,8 @@ wait:
 		if (err)
 			goto out_err;
 	}
+	if ((flags & MSG_OOB) && copied)
+		xtcp_urg_mark(sk);
 	xtcp_push(sk);
 	release_sock(sk);
 	return copied;
@@ -673,6 +695,8 @@ out_err:
 		xtcp_free_tx_skb(sk, skb);
 	}
 	if (copied) {
+		if (flags & MSG_OOB)
+			xtcp_urg_mark(sk);
 		xtcp_push(sk);
 		release_sock(sk);
 		return copied;
@@ -702,16 +726,42 @@ static void xtcp_cleanup_rbuf(struct sock *sk)
 	}
 }
 
+/*
+ * Take @n bytes off the head of the receive queue: read, or an urgent
+ * byte skipped (out of line).  MSG_PEEK moves only its own position.
+ */
+static void xtcp_rcv_advance(struct sock *sk, struct sk_buff *skb, u32 n,
+			     int flags, u32 *peek_seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (flags & MSG_PEEK) {
+		*peek_seq += n;
+		return;
+	}
+	XTCP_SKB_CB(skb)->consumed += n;
+	WRITE_ONCE(xs->copied_seq, xs->copied_seq + n);
+	if (XTCP_SKB_CB(skb)->consumed == skb->len) {
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		kfree_skb(skb);
+	}
+	/* the urgent byte is behind the reader: it is over */
+	if (xs->urg_data && xtcp_seq_gt(xs->copied_seq, xs->urg_seq))
+		WRITE_ONCE(xs->urg_data, 0);
+}
+
 static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			int flags)
 {
 	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	size_t copied = 0;
 	int target, err = 0;
+	u32 peek_seq;
 	long timeo;
 
 	if (flags & ~(MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL | MSG_TRUNC |
-		      MSG_CMSG_COMPAT | MSG_NOSIGNAL | MSG_ERRQUEUE))
+		      MSG_CMSG_COMPAT | MSG_NOSIGNAL | MSG_ERRQUEUE | MSG_OOB))
 		return -EOPNOTSUPP;
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
@@ -720,29 +770,56 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		err = -ENOTCONN;
 		goto out;
 	}
+	if (flags & MSG_OOB) {
+		err = xtcp_urg_recvmsg(sk, msg, min_t(size_t, len, 1), flags);
+		goto out;
+	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	peek_seq = xs->copied_seq;
 
 	while (copied < len) {
 		struct sk_buff *skb, *last = NULL;
-		size_t skip = copied;	/* MSG_PEEK walks past what it saw */
+		u32 seq, skip;
 		bool found = false;
 
+		/* another reader took what we peeked at while we slept */
+		if (xtcp_seq_lt(peek_seq, xs->copied_seq))
+			peek_seq = xs->copied_seq;
+		/* the sequence number of the next byte to return */
+		seq = flags & MSG_PEEK ? peek_seq : xs->copied_seq;
+		skip = seq - xs->copied_seq;	/* MSG_PEEK's */
+
+		/* a read stops at the urgent mark (SIOCATMARK) */
+		if (unlikely(xs->urg_data) && xs->urg_seq == seq && copied)
+			break;
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 			u32 avail = skb->len - cb->consumed;
 			size_t chunk;
 
 			last = skb;
-			if (flags & MSG_PEEK) {
-				if (skip >= avail) {
-					skip -= avail;
-					continue;
-				}
-			} else {
-				skip = 0;
+			if (skip >= avail) {
+				skip -= avail;
+				continue;
 			}
 			chunk = min_t(size_t, avail - skip, len - copied);
+			if (unlikely(xs->urg_data)) {
+				u32 urg_off = xs->urg_seq - seq;
+
+				if (urg_off < chunk) {
+					/* out of line, the urgent byte is skipped */
+					if (!urg_off &&
+					    !sock_flag(sk, SOCK_URGINLINE)) {
+						xtcp_rcv_advance(sk, skb, 1, flags,
+								 &peek_seq);
+						found = true;
+						break;
+					}
+					if (urg_off)
+						chunk = urg_off;
+				}
+			}
 			if (skb_copy_datagram_msg(skb, cb->consumed + skip, msg,
 						  chunk)) {
 				err = -EFAULT;
@@ -750,15 +827,7 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			}
 			copied += chunk;
 			found = true;
-			if (!(flags & MSG_PEEK)) {
-				cb->consumed += chunk;
-				WRITE_ONCE(xtcp_sk(sk)->copied_seq,
-					   xtcp_sk(sk)->copied_seq + chunk);
-				if (cb->consumed == skb->len) {
-					__skb_unlink(skb, &sk->sk_receive_queue);
-					kfree_skb(skb);
-				}
-			}
+			xtcp_rcv_advance(sk, skb, chunk, flags, &peek_seq);
 			break;
 		}
 		if (found)

@@ -15,10 +15,10 @@
  * table.  The final ACK acknowledges cookie + 1; subtracting H0 and the
  * peer's ISN gives count back (accepted when at most one tick old), and
  * then data, which must be a valid index.  A forged or stale ACK passes
- * with a chance of about 8 in 2^24 per attempt.  Window scale and SACK
- * ride in the low 6 bits of our TSval when timestamps are on, and come back
- * in the ACK's TSecr; without timestamps a cookie connection has neither,
- * as in Linux.
+ * with a chance of about 8 in 2^24 per attempt.  Window scale, SACK and
+ * ECN ride in the low 6 bits of our TSval when timestamps are on, and come
+ * back in the ACK's TSecr; without timestamps a cookie connection has none
+ * of them, as in Linux.
  */
 #include <linux/siphash.h>
 #include <net/ip.h>
@@ -145,16 +145,17 @@ XTCP_EXPORT_FOR_TEST(xtcp_cookie_mss);
  * @now: our timestamp clock now
  * @wscale: the peer's window scale, or -1 without one
  * @sack: the peer offered SACK
+ * @ecn: ECN was agreed (an ECN-setup SYN)
  *
  * The low XTCP_COOKIE_TS_BITS bits carry the options; the value is never
  * above @now, so the connection's clock does not run backwards after it.
  *
  * Return: the TSval.
  */
-u32 xtcp_cookie_ts(u32 now, int wscale, bool sack)
+u32 xtcp_cookie_ts(u32 now, int wscale, bool sack, bool ecn)
 {
 	u32 opts = (wscale < 0 ? XTCP_COOKIE_NO_WSCALE : wscale & 0xf) |
-		   (sack ? 0x10 : 0);
+		   (sack ? 0x10 : 0) | (ecn ? 0x20 : 0);
 	u32 ts = (now & ~XTCP_COOKIE_TS_MASK) | opts;
 
 	if (xtcp_seq_gt(ts, now))
@@ -169,20 +170,20 @@ XTCP_EXPORT_FOR_TEST(xtcp_cookie_ts);
  * @tsecr: the final ACK's TSecr
  * @wscale: set to the peer's window scale, or -1
  * @sack: set to whether the peer offered SACK
+ * @ecn: set to whether ECN was agreed
  *
  * Return: false if the bits cannot come from xtcp_cookie_ts().
  */
-bool xtcp_cookie_ts_decode(u32 tsecr, int *wscale, bool *sack)
+bool xtcp_cookie_ts_decode(u32 tsecr, int *wscale, bool *sack, bool *ecn)
 {
 	u32 opts = tsecr & XTCP_COOKIE_TS_MASK;
 	u32 ws = opts & 0xf;
 
-	if (opts & 0x20)
-		return false;
 	if (ws != XTCP_COOKIE_NO_WSCALE && ws > TCP_MAX_WSCALE)
 		return false;
 	*wscale = ws == XTCP_COOKIE_NO_WSCALE ? -1 : ws;
 	*sack = opts & 0x10;
+	*ecn = opts & 0x20;
 	return true;
 }
 
@@ -200,7 +201,7 @@ u32 xtcp_cookie_time(void)
  *
  * Sets @req->peer_mss to the value the cookie carries, and marks @req so
  * xtcp_send_synack() encodes the options in the TSval.  Without timestamps
- * the SYN-ACK offers neither window scaling nor SACK, as Linux's.
+ * the SYN-ACK offers neither window scaling nor SACK nor ECN, as Linux's.
  *
  * Return: the cookie, our ISN.
  */
@@ -210,10 +211,11 @@ u32 xtcp_syncookie_seq(struct xtcp_request *req)
 
 	req->cookie = true;
 	req->peer_mss = xtcp_cookie_mss(idx);
-	/* without a TSval to carry them, window scale and SACK are off */
+	/* without a TSval to carry them, window scale, SACK, ECN are off */
 	if (!req->ts_ok) {
 		req->wscale_ok = false;
 		req->sack_ok = false;
+		req->ecn_ok = false;
 	}
 	return xtcp_cookie_make(xtcp_cookie_key, req->raddr, req->laddr,
 				req->rport, req->lport, req->irs,
@@ -238,8 +240,8 @@ bool xtcp_syncookie_check(struct sock *l, const struct sk_buff *skb,
 	struct xtcp_net *xn = xtcp_pernet(sock_net(l));
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
+	bool sack = false, ecn = false;
 	int idx, wscale = -1;
-	bool sack = false;
 
 	idx = xtcp_cookie_check(xtcp_cookie_key, iph->saddr, iph->daddr,
 				th->source, th->dest, cb->seq - 1,
@@ -248,7 +250,8 @@ bool xtcp_syncookie_check(struct sock *l, const struct sk_buff *skb,
 		goto fail;
 	memset(req, 0, sizeof(*req));
 	req->ts_ok = o->have_ts && o->tsecr && READ_ONCE(xn->timestamps);
-	if (req->ts_ok && !xtcp_cookie_ts_decode(o->tsecr, &wscale, &sack))
+	if (req->ts_ok &&
+	    !xtcp_cookie_ts_decode(o->tsecr, &wscale, &sack, &ecn))
 		goto fail;
 	xtcp_req_set_tuple(req, l, skb);
 	req->iss = cb->ack_seq - 1;
@@ -257,6 +260,7 @@ bool xtcp_syncookie_check(struct sock *l, const struct sk_buff *skb,
 	req->wscale_ok = wscale >= 0;
 	req->snd_wscale = max(wscale, 0);
 	req->sack_ok = sack && READ_ONCE(xn->sack);
+	req->ecn_ok = ecn && READ_ONCE(xn->ecn);
 	req->ts_recent = o->tsval;
 	req->cookie = true;
 	XTCP_INC_STATS(sock_net(l), XTCP_MIB_SYNCOOKIESRECV);

@@ -82,6 +82,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("max_syn_backlog", max_syn_backlog, SYSCTL_ONE,
 		    SYSCTL_INT_MAX),
 	XTCP_SYSCTL("syncookies", syncookies, SYSCTL_ZERO, SYSCTL_TWO),
+	XTCP_SYSCTL("ecn", ecn, SYSCTL_ZERO, SYSCTL_TWO),
+	XTCP_SYSCTL("ecn_fallback", ecn_fallback, SYSCTL_ZERO, SYSCTL_ONE),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_net, cong),
@@ -126,6 +128,8 @@ int xtcp_sysctl_init(struct net *net)
 	xn->somaxconn = XTCP_SOMAXCONN;
 	xn->max_syn_backlog = XTCP_MAX_SYN_BACKLOG;
 	xn->syncookies = 1;
+	xn->ecn = 2;
+	xn->ecn_fallback = 1;
 	xn->cong = &xtcp_cubic;
 	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 		    GFP_KERNEL);

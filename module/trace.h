@@ -73,6 +73,19 @@ static inline void xtcp_trace_sk_tuple(const struct sock *sk, u8 *saddr,
 #define XTCP_TWEXIT_REUSED	1	/* a new SYN took the 4-tuple */
 #define XTCP_TWEXIT_FLUSHED	2	/* namespace or module going away */
 
+/* What happened (xtcp_ecn's event). */
+#define XTCP_ECNEV_NEGOTIATED	0	/* the handshake agreed on ECN */
+#define XTCP_ECNEV_REFUSED	1	/* we asked, the SYN-ACK said no */
+#define XTCP_ECNEV_FALLBACK	2	/* SYN resent without ECN, or mangled */
+#define XTCP_ECNEV_CE		3	/* a CE mark: the echo (ECE) starts */
+#define XTCP_ECNEV_CWR_RECV	4	/* the peer's CWR: the echo ends */
+#define XTCP_ECNEV_REDUCE	5	/* an ECE: cwnd reduced, CWR to send */
+
+/* What happened (xtcp_urg's event). */
+#define XTCP_URGEV_SEND		0	/* send(MSG_OOB) marked a byte urgent */
+#define XTCP_URGEV_POINTER	1	/* the peer named a new urgent byte */
+#define XTCP_URGEV_BYTE		2	/* that byte arrived */
+
 /**
  * xtcp_state_change - a full socket changed state
  *
@@ -328,6 +341,75 @@ TRACE_EVENT(xtcp_tw_exit,
 				   { XTCP_TWEXIT_EXPIRED, "expired" },
 				   { XTCP_TWEXIT_REUSED, "reused" },
 				   { XTCP_TWEXIT_FLUSHED, "flushed" }))
+);
+
+/**
+ * xtcp_ecn - an ECN event of a connection (RFC 3168)
+ *
+ * cwnd is the congestion window after the event, in segments.
+ */
+TRACE_EVENT(xtcp_ecn,
+	TP_PROTO(const struct sock *sk, int event, u32 cwnd),
+	TP_ARGS(sk, event, cwnd),
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__array(__u8, saddr, 4)
+		__array(__u8, daddr, 4)
+		__field(__u16, sport)
+		__field(__u16, dport)
+		__field(int, event)
+		__field(__u32, cwnd)
+	),
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		xtcp_trace_sk_tuple(sk, __entry->saddr, __entry->daddr,
+				    &__entry->sport, &__entry->dport);
+		__entry->event = event;
+		__entry->cwnd = cwnd;
+	),
+	TP_printk(XTCP_TRACE_TUPLE_FMT " event=%s cwnd=%u", __entry->saddr,
+		  __entry->sport, __entry->daddr, __entry->dport,
+		  __print_symbolic(__entry->event,
+				   { XTCP_ECNEV_NEGOTIATED, "negotiated" },
+				   { XTCP_ECNEV_REFUSED, "refused" },
+				   { XTCP_ECNEV_FALLBACK, "fallback" },
+				   { XTCP_ECNEV_CE, "ce" },
+				   { XTCP_ECNEV_CWR_RECV, "cwr_recv" },
+				   { XTCP_ECNEV_REDUCE, "reduce" }),
+		  __entry->cwnd)
+);
+
+/**
+ * xtcp_urg - urgent data (RFC 6093)
+ *
+ * seq is the sequence number of the urgent byte.
+ */
+TRACE_EVENT(xtcp_urg,
+	TP_PROTO(const struct sock *sk, int event, u32 seq),
+	TP_ARGS(sk, event, seq),
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__array(__u8, saddr, 4)
+		__array(__u8, daddr, 4)
+		__field(__u16, sport)
+		__field(__u16, dport)
+		__field(int, event)
+		__field(__u32, seq)
+	),
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		xtcp_trace_sk_tuple(sk, __entry->saddr, __entry->daddr,
+				    &__entry->sport, &__entry->dport);
+		__entry->event = event;
+		__entry->seq = seq;
+	),
+	TP_printk(XTCP_TRACE_TUPLE_FMT " event=%s seq=%u", __entry->saddr,
+		  __entry->sport, __entry->daddr, __entry->dport,
+		  __print_symbolic(__entry->event,
+				   { XTCP_URGEV_SEND, "send" },
+				   { XTCP_URGEV_POINTER, "pointer" },
+				   { XTCP_URGEV_BYTE, "byte" }),
+		  __entry->seq)
 );
 
 #endif /* _XTCP_TRACE_H */

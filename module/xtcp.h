@@ -185,6 +185,7 @@ struct xtcp_cong_ops {
  * @sacked: bytes newly SACKed
  * @dupack: a duplicate ACK in RFC 5681's sense
  * @tsecr: its echoed timestamp, 0 for none
+ * @ece: an ECN echo on an ECN connection: congestion ahead
  */
 struct xtcp_ack_sample {
 	u32	prior_pipe;
@@ -192,6 +193,7 @@ struct xtcp_ack_sample {
 	u32	sacked;
 	bool	dupack;
 	u32	tsecr;
+	bool	ece;
 };
 
 /* Congestion states of the sender (XTCP_CA_*): in uapi/linux/xtcp.h. */
@@ -211,6 +213,7 @@ struct xtcp_skb_cb {
 	u8	retrans;	/* transmit: times retransmitted */
 	u32	tw_isn;		/* receive: ISN for a SYN reusing TIME_WAIT */
 	u8	sacked;		/* transmit: XTCP_TAG_* */
+	u8	ip_dsfield;	/* receive: the IP header's DS field (ECN) */
 	u64	tx_ns;		/* transmit: when last sent */
 };
 
@@ -227,6 +230,18 @@ struct xtcp_rtt {
 	u32	srtt_us;
 	u32	rttvar_us;
 	u32	rto_us;
+};
+
+/*
+ * xtcp_sock.ecn_flags (module/ecn.c), as Linux's TCP_ECN_*: the connection
+ * agreed on ECN, a CWR is to go out on the next new data, the peer's CWR is
+ * awaited (ECE on every segment until then), ECT or CE was seen.
+ */
+enum {
+	XTCP_ECN_OK		= 1,
+	XTCP_ECN_QUEUE_CWR	= 2,
+	XTCP_ECN_DEMAND_CWR	= 4,
+	XTCP_ECN_SEEN		= 8,
 };
 
 /* Events of the connection state machine (module/state.c). */
@@ -362,6 +377,11 @@ struct xtcp_port {
  * @data_segs_out: of @segs_out, those with payload
  * @total_retrans: segments retransmitted
  * @lrcvtime: jiffies of the last segment with payload received
+ * @ecn_flags: XTCP_ECN_*
+ * @snd_up: the sequence number after our last urgent byte (urgent mode
+ *	while it is not SND.UNA)
+ * @urg_seq: the peer's urgent byte, when @urg_data is set
+ * @urg_data: XTCP_URG_* state of the peer's urgent byte, 0 for none
  */
 struct xtcp_sock {
 	struct inet_sock	inet;
@@ -465,7 +485,25 @@ struct xtcp_sock {
 	u32			data_segs_out;
 	u32			total_retrans;
 	unsigned long		lrcvtime;
+	u8			ecn_flags;
+	u32			snd_up;
+	u32			urg_seq;
+	u16			urg_data;
 };
+
+/*
+ * xtcp_sock.urg_data, as Linux's TCP_URG_*: the urgent byte is named but
+ * not here yet, here (in the low 8 bits), or was read with MSG_OOB.
+ */
+#define XTCP_URG_VALID	0x0100
+#define XTCP_URG_NOTYET	0x0200
+#define XTCP_URG_READ	0x0400
+
+/* Urgent mode: our urgent byte is not yet acknowledged. */
+static inline bool xtcp_urg_mode(const struct xtcp_sock *xs)
+{
+	return xs->snd_up != xs->snd_una;
+}
 
 /**
  * struct xtcp_tw - a connection in TIME_WAIT (a minisock)
@@ -542,6 +580,7 @@ struct xtcp_tw {
  * @wscale_ok: window scaling agreed
  * @sack_ok: SACK agreed
  * @ts_ok: timestamps agreed
+ * @ecn_ok: ECN agreed (an ECN-setup SYN, RFC 3168 6.1.1)
  * @cookie: built from a SYN cookie, never hashed (on the stack)
  * @retrans: SYN-ACKs resent
  * @sent_ns: when the first SYN-ACK left (RTT sample without timestamps)
@@ -577,6 +616,7 @@ struct xtcp_request {
 	bool			wscale_ok;
 	bool			sack_ok;
 	bool			ts_ok;
+	bool			ecn_ok;
 	bool			cookie;
 	u8			retrans;
 	u64			sent_ns;
@@ -591,7 +631,7 @@ struct xtcp_request {
 #define XTCP_COOKIE_BITS	24
 #define XTCP_COOKIE_MASK	((1U << XTCP_COOKIE_BITS) - 1)
 #define XTCP_COOKIE_MAX_AGE	2	/* counter ticks (minutes) */
-#define XTCP_COOKIE_TS_BITS	6	/* wscale (4 bits, 15 = none), SACK */
+#define XTCP_COOKIE_TS_BITS	6	/* wscale (4 bits, 15 = none), SACK, ECN */
 #define XTCP_COOKIE_TS_MASK	((1U << XTCP_COOKIE_TS_BITS) - 1)
 #define XTCP_COOKIE_NO_WSCALE	0xf
 
@@ -686,6 +726,13 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESFAILED,
 	XTCP_MIB_REQEXPIRED,
 	XTCP_MIB_EMBRYONICRSTS,
+	XTCP_MIB_ECNNEGOTIATED,
+	XTCP_MIB_ECNREFUSED,
+	XTCP_MIB_ECNFALLBACK,
+	XTCP_MIB_ECNCERECV,
+	XTCP_MIB_ECNREDUCTIONS,
+	XTCP_MIB_OOBSENT,
+	XTCP_MIB_OOBRECV,
 	XTCP_MIB_MAX
 };
 
@@ -710,6 +757,8 @@ struct xtcp_net {
 	int			somaxconn;
 	int			max_syn_backlog;
 	int			syncookies;
+	int			ecn;		/* 0 off, 1 ask and accept, 2 accept */
+	int			ecn_fallback;
 	const struct xtcp_cong_ops *cong;	/* default algorithm */
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header	*sysctl_hdr;
@@ -797,6 +846,22 @@ struct xtcp_request *xtcp_lookup_req(const struct net *net, __be32 saddr,
 void xtcp_walk_reqs(const struct net *net,
 		    void (*fn)(struct xtcp_request *req, struct xtcp_walk *w),
 		    struct xtcp_walk *w);
+
+/* ecn.c: pure ECN logic (RFC 3168) */
+u8 xtcp_ecn_syn_flags(int sysctl_ecn);
+bool xtcp_ecn_syn_acceptable(int sysctl_ecn, u8 flags, u8 dsfield);
+bool xtcp_ecn_synack_ok(u8 flags);
+u8 xtcp_ecn_rcv(u8 ecn_flags, u8 flags, u8 dsfield);
+u8 xtcp_ecn_xmit(u8 *ecn_flags, u8 flags, bool new_data, bool *ect);
+
+/* urg.c: urgent data (RFC 6093) */
+bool xtcp_urg_ptr(u32 seq, u32 snd_up, u32 snd_nxt, u16 *ptr);
+u32 xtcp_urg_seq(u32 seq, u16 ptr);
+bool xtcp_urg_is_new(u32 urg, u32 copied_seq, u32 rcv_nxt, u16 urg_data,
+		     u32 urg_seq);
+void xtcp_urg_mark(struct sock *sk);
+void xtcp_urg_rcv(struct sock *sk, const struct sk_buff *skb);
+int xtcp_urg_recvmsg(struct sock *sk, struct msghdr *msg, int len, int flags);
 
 /* timewait.c */
 void xtcp_time_wait(struct sock *sk);
@@ -931,8 +996,8 @@ int xtcp_cookie_check(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		      u32 count);
 u32 xtcp_cookie_mss_index(u16 mss);
 u16 xtcp_cookie_mss(u32 index);
-u32 xtcp_cookie_ts(u32 now, int wscale, bool sack);
-bool xtcp_cookie_ts_decode(u32 tsecr, int *wscale, bool *sack);
+u32 xtcp_cookie_ts(u32 now, int wscale, bool sack, bool ecn);
+bool xtcp_cookie_ts_decode(u32 tsecr, int *wscale, bool *sack, bool *ecn);
 u32 xtcp_cookie_time(void);
 u32 xtcp_syncookie_seq(struct xtcp_request *req);
 bool xtcp_syncookie_check(struct sock *l, const struct sk_buff *skb,

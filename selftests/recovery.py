@@ -9,11 +9,14 @@ on the wire: the layout of the SYN and SYN-ACK options, timestamps on every
 segment and PAWS (RFC 7323), SACK and D-SACK blocks (RFC 2018, RFC 2883),
 delayed ACKs (RFC 9293 3.8.6.3, RFC 5681 4.2), fast retransmit after three
 duplicate ACKs (RFC 5681 3.2), Nagle, TCP_NODELAY, TCP_CORK and MSG_MORE,
-the TCP_CONGESTION option and the initial window (RFC 6928) and slow start.
-The expected values are Linux's where the RFCs leave a choice.
+the TCP_CONGESTION option and the initial window (RFC 6928) and slow start,
+and ECN (RFC 3168): the negotiation both ways, ECT(0) on new data only,
+the CE echo until CWR, one reduction per window on ECE, the SYN fallback,
+the NS bit ignored.  The expected values are Linux's where the RFCs leave a
+choice.
 
 The SUT's sysctls (net.xtcp.sack, timestamps, dsack, congestion_control,
-or Linux's net.ipv4.tcp_* ones) are set by each subtest and restored after
+ecn, ecn_fallback, or Linux's net.ipv4.tcp_* ones) are set by each subtest and restored after
 it.  Run it through recovery.sh, which gives it a private network
 namespace.  Numbers in the segment logs are relative to the ISN of each
 side.
@@ -29,12 +32,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
-from xtcp_pkt import (ACK, ESTABLISHED, FIN, PSH, SYN, T_EXPECT, Bg, Conn,
-                      Fail, Tap, Tun, abort, check, check_eq,
-                      check_state, common_args, counter, diag, make_socket,
+from xtcp_pkt import (ACK, CE, CWR, ECE, ECN_NAMES, ECT_0, ESTABLISHED, FIN,
+                      NOT_ECT, NS, PSH, SIOCATMARK, SYN, T_EXPECT,
+                      TCPI_OPT_ECN, TCPI_OPT_ECN_SEEN, URG, Bg, Conn, Fail,
+                      Tap, Tun, abort, check, check_eq, check_state,
+                      common_args, counter, diag, ioctl_int, make_socket,
                       poll_events, read_sysctl, recv_all, seq_add, seq_diff,
-                      set_timeouts, setup_env, write_sysctl, xbind, xconnect)
-from xtcp_pkt import port_allocator, set_sysctl_for_test, test_registry
+                      set_timeouts, setup_env, write_sysctl, xaccept, xbind,
+                      xconnect)
+from xtcp_pkt import (port_allocator, set_sysctl_for_test, tcp_info,
+                      test_registry)
 
 SUT = "10.99.0.1"		# our side of the tun: the socket under test
 PEER = "10.99.0.2"		# the far side: this script
@@ -248,13 +255,14 @@ def sut_connect(rcvbuf=None):
 
 
 def active_open(mss=1000, ts=True, sack=True, win=65535, rcvbuf=None,
-                rtt=0.0):
+                rtt=0.0, synack=0):
     """The SUT connects; the script's SYN-ACK offers MSS, and SACK and TS
     where asked and the SYN had them (no window scaling: windows are
     plain 16-bit numbers both ways).  RTT: seconds the SYN-ACK waits, so
     the SUT's first round-trip sample, and its RTO (about three times
-    it), leave a slow guest time to play the peer.  Returns (socket, peer,
-    SYN); the socket is blocking."""
+    it), leave a slow guest time to play the peer.  SYNACK: more flags of
+    the SYN-ACK (ECE).  Returns (socket, peer, SYN); the socket is
+    blocking."""
     s, c, syn = sut_connect(rcvbuf)
     if rtt:
         time.sleep(rtt)
@@ -264,7 +272,7 @@ def active_open(mss=1000, ts=True, sack=True, win=65535, rcvbuf=None,
     use_ts = ts and syn.opt("ts") is not None
     if use_ts:
         opts.append(("ts", c.tick(), syn.opt("ts")[0]))
-    c.send(SYN | ACK, win=win, opts=opts)
+    c.send(SYN | ACK | synack, win=win, opts=opts)
     c.ts = use_ts
     c.sack = ("sackok",) in opts
     ack = c.wait(lambda x: x.flags & ACK and not x.flags & SYN,
@@ -690,11 +698,15 @@ def t_delayed_ack():
 
 # ------------------------------------------------ fast_retransmit_3_dupacks
 
-def fast_retransmit(sack):
+def fast_retransmit(sack, ecn=False):
     knobs()
     no_tlp()
-    s, c, _ = active_open(mss=1000, sack=sack, rtt=SLOW_RTT)
+    if ecn:
+        ecn_knobs(1)
+    s, c, _ = active_open(mss=1000, sack=sack, rtt=SLOW_RTT,
+                          synack=ECE if ecn else 0)
     check_eq(c.sack, sack, "SACK agreed")
+    check_eq(ecn_of(s), ecn, "ECN agreed")
     mss = eff_mss(1000, c)
     total = 30 * mss
     data = PATTERN[:total]
@@ -745,7 +757,24 @@ def fast_retransmit(sack):
     check(dt <= 0.2 * SCALE, "segment 2 retransmitted %.0f ms after the "
           "3rd duplicate ACK: not a fast retransmit", dt * 1000)
     check_eq(rtx.data, lost.data, "retransmitted data")
+    if ecn:
+        check_eq([ECN_NAMES[x.tos & 3] for x in flight],
+                 [ECN_NAMES[ECT_0]] * len(flight), "ECN field of new data")
+        check_eq(ECN_NAMES[rtx.tos & 3], ECN_NAMES[NOT_ECT],
+                 "ECN field of the retransmission (RFC 3168 6.1.5)")
     st.take(rtx)
+    if ecn:
+        # the reduction is announced with CWR on the next new data
+        cwr = []
+        end = time.monotonic() + 10 * T_EXPECT
+        while not st.complete() and time.monotonic() < end:
+            c.send(ACK, ack=st.ack(), sack=st.blocks() if c.sack else ())
+            for x in burst(c, 0.02):
+                if x.dlen and st.take(x) and x.seq != lost.seq:
+                    cwr.append(bool(x.flags & CWR))
+        check(cwr and cwr[0], "no CWR on the first new data after the "
+              "fast retransmit: %s", cwr[:5])
+        check_eq(cwr.count(True), 1, "segments with CWR")
     finish_stream(c, st)
     writer.finish()
     diag("all %d bytes received and ACKed" % total)
@@ -755,6 +784,12 @@ def fast_retransmit(sack):
       "the 3rd duplicate ACK, well before the RTO")
 def t_fast_retransmit_sack():
     fast_retransmit(True)
+
+
+@test("fast_retransmit_ecn: on an ECN connection new data is ECT(0), the "
+      "fast retransmission Not-ECT, and the next new data carries CWR")
+def t_fast_retransmit_ecn():
+    fast_retransmit(True, ecn=True)
 
 
 @test("fast_retransmit_3_dupacks (no SACK): segment 2 is retransmitted "
@@ -952,6 +987,299 @@ def t_initial_window():
     no_tlp()
     initial_window(True)
     initial_window(False)
+
+
+# -------------------------------------------------------------------- ECN
+
+ECN_KNOBS = {"xtcp": ("net.xtcp.ecn", "net.xtcp.ecn_fallback"),
+             "inet": ("net.ipv4.tcp_ecn", "net.ipv4.tcp_ecn_fallback")}
+
+
+def ecn_knobs(ecn, fallback=1):
+    """net.xtcp.ecn and ecn_fallback (Linux: tcp_ecn, tcp_ecn_fallback)."""
+    set_sysctl(ECN_KNOBS[FAM][0], ecn)
+    set_sysctl(ECN_KNOBS[FAM][1], fallback)
+
+
+def ecn_of(s):
+    """Did the connection agree on ECN (TCP_INFO's TCPI_OPT_ECN)?"""
+    return bool(tcp_info(s)["options"] & TCPI_OPT_ECN)
+
+
+def ecn_name(seg):
+    return ECN_NAMES[seg.tos & 3]
+
+
+def ecn_flags(seg):
+    return seg.flags & (ECE | CWR)
+
+
+def check_data_ecn(s, c, ecn, what):
+    """The SUT's data is ECT(0) on an ECN connection, Not-ECT otherwise;
+    its ACK of the peer's data is Not-ECT."""
+    s.send(b"d" * 100)
+    d = c.wait(lambda x: x.dlen, "data (%s)" % what)
+    check_eq(ecn_name(d), ECN_NAMES[ECT_0 if ecn else NOT_ECT],
+             "ECN field of the SUT's data (%s)" % what)
+    c.send(ACK | PSH, b"p" * 10, ack=d.end)
+    a = c.wait(lambda x: x.ack == c.snd_nxt and not x.dlen, "ACK (%s)" % what)
+    check_eq(ecn_name(a), ECN_NAMES[NOT_ECT],
+             "ECN field of the SUT's pure ACK (%s)" % what)
+    check_eq(recv_all(s, 10), b"p" * 10, "data received (%s)" % what)
+
+
+@test("ecn_active: the SYN asks for ECN (ECE, CWR, Not-ECT) with ecn=1 "
+      "only; a SYN-ACK with ECE agrees, with ECE+CWR (reflected) or none "
+      "does not")
+def t_ecn_active():
+    knobs()
+    for ecn in (0, 2):
+        ecn_knobs(ecn)
+        s, _, syn = sut_connect()
+        check_eq(ecn_flags(syn), 0, "ECE/CWR of the SYN with ecn=%d" % ecn)
+        abort(s)
+    ecn_knobs(1)
+    for synack, want in ((ECE, True), (ECE | CWR, False), (0, False)):
+        what = "SYN-ACK with%s%s" % (" ECE" if synack & ECE else "",
+                                      " CWR" if synack & CWR else
+                                      "" if synack else "out ECE")
+        s, c, syn = active_open(synack=synack)
+        check_eq(ecn_flags(syn), ECE | CWR, "ECE/CWR of the SYN (ecn=1)")
+        check_eq(ecn_name(syn), ECN_NAMES[NOT_ECT], "ECN field of the SYN")
+        check_eq(ecn_of(s), want, "ECN agreed after a " + what)
+        check_data_ecn(s, c, want, what)
+        check(not any(ecn_flags(x) for d, x in c.segs[1:] if d == "<"),
+              "ECE or CWR on a SUT segment after the SYN (%s)", what)
+        abort(s)
+
+
+@test("ecn_passive: an ECN-setup SYN gets a SYN-ACK with ECE alone "
+      "(Not-ECT) when ecn is 1 or 2; not when 0, nor for an ECT SYN")
+def t_ecn_passive():
+    knobs()
+    for ecn, syn_tos, want in ((2, NOT_ECT, True), (1, NOT_ECT, True),
+                               (0, NOT_ECT, False), (2, ECT_0, False),
+                               (2, CE, False)):
+        what = "ecn=%d, SYN %s" % (ecn, ECN_NAMES[syn_tos])
+        ecn_knobs(ecn)
+        lport = port()
+        lsk = listener(lport)
+        c = new_conn(port(), sport=lport)
+        c.send(SYN | ECE | CWR, opts=[("mss", 1000)], tos=syn_tos)
+        sa = c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
+        check_eq(ecn_flags(sa), ECE if want else 0,
+                 "ECE/CWR of the SYN-ACK (%s)" % what)
+        check_eq(ecn_name(sa), ECN_NAMES[NOT_ECT],
+                 "ECN field of the SYN-ACK (%s)" % what)
+        c.send(ACK)
+        a, _ = xaccept(lsk, T_EXPECT)
+        set_timeouts(a, 10)
+        TAP.defer(abort, a)
+        check_eq(ecn_of(a), want, "ECN agreed (%s)" % what)
+        check_data_ecn(a, c, want, what)
+        abort(a)
+        abort(lsk)
+
+
+@test("ecn_ce_echo: data marked CE is ACKed with ECE, and every segment "
+      "carries ECE until the peer's CWR")
+def t_ecn_ce_echo():
+    knobs()
+    ecn_knobs(1)
+    s, c, _ = active_open(synack=ECE)
+    ce_before = ctr("TCPECNCeRecv")
+    sent = b""
+
+    def peer_data(flags, tos, want_ece, what):
+        nonlocal sent
+        data = bytes([0x61 + len(sent) // 100]) * 100
+        sent += data
+        c.send(ACK | PSH | flags, data, tos=tos)
+        a = c.wait(lambda x: x.ack == c.snd_nxt, "ACK of " + what)
+        check_eq(bool(a.flags & ECE), want_ece, "ECE on the ACK of " + what)
+
+    peer_data(0, ECT_0, False, "ECT(0) data")
+    peer_data(0, CE, True, "CE data")
+    check(tcp_info(s)["options"] & TCPI_OPT_ECN_SEEN, "TCPI_OPT_ECN_SEEN "
+          "not set after ECT and CE data")
+    peer_data(0, ECT_0, True, "ECT(0) data after the CE")
+    s.send(b"z" * 50)
+    d = c.wait(lambda x: x.dlen, "the SUT's data while echoing")
+    check(d.flags & ECE, "no ECE on the SUT's data while echoing: %s",
+          d.show())
+    check_eq(ecn_name(d), ECN_NAMES[ECT_0], "ECN field of the SUT's data")
+    c.send(ACK, ack=d.end)
+    peer_data(CWR, ECT_0, False, "data with CWR")
+    peer_data(0, ECT_0, False, "ECT(0) data after the CWR")
+    # CE again: a new episode
+    peer_data(0, CE, True, "CE data after the CWR")
+    peer_data(CWR, CE, True, "CE data with CWR (new congestion)")
+    peer_data(CWR, ECT_0, False, "data with CWR again")
+    check_eq(recv_all(s, len(sent)), sent, "data received")
+    n = ctr_delta(ce_before, "TCPECNCeRecv")
+    if n is not None:
+        check_eq(n, 3, "TCPECNCeRecv (CE-marked segments)")
+
+
+@test("ecn_ece_reduces_once: an ECE lowers ssthresh once per window of "
+      "data, CWR goes out once on the next new data, nothing is resent")
+def t_ecn_ece():
+    knobs()
+    no_tlp()
+    ecn_knobs(1)
+    s, c, _ = active_open(mss=1000, synack=ECE, rtt=SLOW_RTT)
+    check(ecn_of(s), "ECN not agreed")
+    beta = (717, 1024) if get_cc(s) == "cubic" else (1, 2)
+    mss = eff_mss(1000, c)
+    total = 70 * mss			# within PATTERN
+    st = Stream(c.rcv_nxt, total)
+    red_before = ctr("TCPECNReductions")
+    rtx_before = counter(FAM, "Tcp", "RetransSegs")
+    writer = Bg(s.sendall, PATTERN[:total])
+    flight = [x for x in burst(c, 0.08) if x.dlen]
+    check(len(flight) >= 6, "only %d segments before any ACK", len(flight))
+    check_eq(sorted({ecn_name(x) for x in flight}), [ECN_NAMES[ECT_0]],
+             "ECN field of the first flight")
+    check(not any(ecn_flags(x) for x in flight), "ECE/CWR in the first "
+          "flight")
+    for x in flight:
+        st.take(x)
+    cwnd0 = tcp_info(s)["snd_cwnd"]
+
+    def collect():
+        """New data the SUT sends now: (segments, CWR flags)."""
+        segs = [x for x in burst(c, 0.08, first_timeout=0.3 * SCALE)
+                if x.dlen]
+        got = [x for x in segs if st.take(x)]
+        return got, [bool(x.flags & CWR) for x in got]
+
+    # three ACKs with ECE within the window: one reduction
+    for x in flight[:3]:
+        c.send(ACK | ECE, ack=x.end)
+    new, cwr = collect()
+    ti = tcp_info(s)
+    ssth1 = ti["snd_ssthresh"]
+    diag("cwnd %d, ssthresh %d after 3 ECEs in one window (then cwnd %d)"
+         % (cwnd0, ssth1, ti["snd_cwnd"]))
+    check_eq(ssth1, max(cwnd0 * beta[0] // beta[1], 2),
+             "ssthresh after the ECEs (one reduction of cwnd %d)" % cwnd0)
+    # the rest of the first window: new data flows, CWR on its first
+    c.send(ACK, ack=flight[-1].end)
+    more, cwr2 = collect()
+    new += more
+    cwr += cwr2
+    check(new, "no new data after the first window was ACKed")
+    check(cwr[0], "no CWR on the first new data after the ECE: %s",
+          [x.show() for x in new[:2]])
+    check_eq(cwr.count(True), 1, "segments with CWR")
+    # an ECE in the next window: a second reduction, a second CWR
+    c.send(ACK | ECE, ack=new[0].end)
+    after, cwr3 = collect()
+    ssth2 = tcp_info(s)["snd_ssthresh"]
+    diag("ssthresh %d -> %d after an ECE in the next window" % (ssth1,
+                                                                ssth2))
+    check(ssth2 < ssth1, "ssthresh %d after an ECE in a new window, was "
+          "%d", ssth2, ssth1)
+    c.send(ACK, ack=st.ack())
+    more, cwr4 = collect()
+    after += more
+    cwr3 += cwr4
+    check(after and cwr3[0], "no CWR on the first new data after the "
+          "second ECE: %s", [x.show() for x in after[:2]])
+    check_eq(cwr3.count(True), 1, "segments with CWR after the second ECE")
+    finish_stream(c, st)
+    writer.finish()
+    after_rtx = counter(FAM, "Tcp", "RetransSegs")
+    if rtx_before is not None and after_rtx is not None:
+        check_eq(after_rtx - rtx_before, 0, "segments retransmitted")
+    n = ctr_delta(red_before, "TCPECNReductions")
+    if n is not None:
+        check_eq(n, 2, "TCPECNReductions")
+
+
+@test("ecn_syn_fallback: an unanswered ECN-setup SYN is resent without "
+      "ECE and CWR (ecn_fallback=1), with them when ecn_fallback=0")
+def t_ecn_syn_fallback():
+    knobs()
+    for fallback in (1, 0):
+        ecn_knobs(1, fallback)
+        s, c, syn = sut_connect()
+        check_eq(ecn_flags(syn), ECE | CWR, "ECE/CWR of the first SYN")
+        syn2 = c.wait(lambda x: x.flags & SYN, "resent SYN",
+                      timeout=T_EXPECT + 1)
+        check_eq(syn2.seq, syn.seq, "seq of the resent SYN")
+        check_eq(ecn_flags(syn2), 0 if fallback else ECE | CWR,
+                 "ECE/CWR of the resent SYN (ecn_fallback=%d)" % fallback)
+        abort(s)
+
+
+@test("ns_ignored: the NS bit (RFC 3540, historic) changes nothing; the "
+      "SUT never sets it")
+def t_ns_ignored():
+    knobs()
+    ecn_knobs(1)
+    s, c, _ = active_open(synack=ECE)
+    c.send(ACK | PSH | NS, b"n" * 100, tos=ECT_0)
+    a = c.wait(lambda x: x.ack == c.snd_nxt, "ACK of data with NS")
+    check(not a.flags & ECE, "ECE after data with NS")
+    check_eq(recv_all(s, 100), b"n" * 100, "data with NS received")
+    s.send(b"r" * 10)
+    c.wait(lambda x: x.dlen, "data")
+    check(not any(x.flags & NS for d, x in c.segs if d == "<"),
+          "NS on a SUT segment")
+
+
+# ---------------------------------------------------------------- URG
+
+@test("urg_pointer: send(MSG_OOB) sets URG with the pointer after the "
+      "urgent byte (RFC 6093, as Linux); a pointer beyond the data waits "
+      "for its byte (EAGAIN, no POLLPRI), then the byte is urgent")
+def t_urg_pointer():
+    knobs()
+    s, c, _ = active_open()
+    s.setsockopt(socket.IPPROTO_TCP, TCP_NODELAY, 1)
+    s.send(b"0123456789")
+    d = c.wait(lambda x: x.dlen, "data")
+    check(not d.flags & URG, "URG on data before any MSG_OOB")
+    c.send(ACK, ack=d.end)
+    oob_before = ctr("TCPOOBSent")
+    check_eq(s.send(b"xyz", socket.MSG_OOB), 3, "send(MSG_OOB)")
+    u = c.wait(lambda x: x.dlen, "urgent data")
+    check(u.flags & URG, "no URG on the MSG_OOB data: %s", u.show())
+    check_eq(u.urp, 3, "urgent pointer (the offset of the byte after "
+             "the urgent one)")
+    s.send(b"more")
+    m = c.wait(lambda x: x.dlen, "data after the urgent byte")
+    check(not m.flags & URG, "URG on data after the urgent byte: %s",
+          m.show())
+    c.send(ACK, ack=m.end)
+    n = ctr_delta(oob_before, "TCPOOBSent")
+    if n is not None:
+        check_eq(n, 1, "TCPOOBSent")
+
+    # a pointer 100 bytes on, beyond the 5 bytes of its segment
+    c.send(ACK | PSH | URG, b"hello", urp=100)
+    c.wait(lambda x: x.ack == c.snd_nxt, "ACK of the data with URG")
+    check_eq(recv_all(s, 5), b"hello", "the data of the URG segment")
+    check_eq(ioctl_int(s, SIOCATMARK), 0, "SIOCATMARK before the urgent "
+             "byte arrived")
+    check(not poll_events(s, select.POLLPRI) & select.POLLPRI,
+          "POLLPRI before the urgent byte arrived")
+    try:
+        r = s.recv(1, socket.MSG_OOB | socket.MSG_DONTWAIT)
+        raise Fail("recv(MSG_OOB) before the urgent byte arrived: %r" % r)
+    except OSError as e:
+        check_eq(errno.errorcode.get(e.errno), "EAGAIN",
+                 "recv(MSG_OOB) before the urgent byte arrived")
+    # ... the byte 99 after "hello"'s first, in a segment without URG
+    c.send(ACK | PSH, b"." * 94 + b"!" + b"tail")
+    c.wait(lambda x: x.ack == c.snd_nxt, "ACK of the urgent byte")
+    ev = poll_events(s, select.POLLPRI)
+    check(ev & select.POLLPRI, "no POLLPRI once the urgent byte is in")
+    check_eq(recv_all(s, 94), b"." * 94, "the data before the mark")
+    check_eq(ioctl_int(s, SIOCATMARK), 1, "SIOCATMARK at the mark")
+    check_eq(s.recv(1, socket.MSG_OOB), b"!", "recv(MSG_OOB)")
+    check_eq(recv_all(s, 4), b"tail", "the data after the mark")
 
 
 def main():

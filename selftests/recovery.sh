@@ -4,7 +4,8 @@
 # TCP options, ACKs and loss recovery against a scripted peer over a tun
 # device: SYN/SYN-ACK option layout, timestamps and PAWS, SACK and D-SACK
 # blocks, delayed ACKs, fast retransmit, Nagle/TCP_NODELAY/TCP_CORK/
-# MSG_MORE, TCP_CONGESTION and the initial window.  recovery.py does the
+# MSG_MORE, TCP_CONGESTION and the initial window; ECN (RFC 3168) segment
+# by segment.  recovery.py does the
 # work, in a private network namespace (unshare -n) with lo up.
 #
 # Environment: XTCP_FAMILY xtcp (default) or inet (Linux TCP, to check the

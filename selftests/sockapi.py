@@ -5,13 +5,15 @@ sockapi.py --family xtcp|inet [NAME...]
 The socket API of the family under test (SUT) against a Linux TCP peer on
 loopback: blocking and non-blocking connect, refused connections, EAGAIN,
 MSG_PEEK, MSG_WAITALL, SIOCINQ/SIOCOUTQ, poll() events at half and full
-close and after a reset, EPIPE and SIGPIPE, buffer sizes and SO_ERROR.
+close and after a reset, EPIPE and SIGPIPE, buffer sizes and SO_ERROR, and
+urgent data both ways (MSG_OOB, SO_OOBINLINE, SIOCATMARK, POLLPRI, SIGURG).
 The expected values are Linux's (the rules of POSIX and tcp(7)).
 
 Run it through sockapi.sh, which gives it a private network namespace.
 """
 
 import errno
+import fcntl
 import os
 import select
 import signal
@@ -21,8 +23,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
-from xtcp_pkt import (AF_XTCP, SIOCINQ, SIOCOUTQ, T_EXPECT, Bg, Fail, Tap,
-                      abort, check, check_eq, common_args, diag, ioctl_int,
+from xtcp_pkt import (AF_XTCP, SIOCATMARK, SIOCINQ, SIOCOUTQ, T_EXPECT, Bg,
+                      Fail, Tap, abort, check, check_eq, common_args, diag, ioctl_int,
                       lo_pair, make_socket, poll_events, poll_str, recv_all,
                       set_linger, set_timeouts, setup_env, so_error, wait_poll,
                       write_sysctl, xaccept, xbind, xconnect, xgetpeername,
@@ -426,6 +428,116 @@ def t_bufsizes():
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
     check_eq(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 65536,
              "SO_RCVBUF of a connected socket after setting 32768")
+
+
+# ------------------------------------------------------------ urgent data
+
+POLLPRI = select.POLLPRI
+MSG_OOB = socket.MSG_OOB
+
+
+def atmark(s):
+    return ioctl_int(s, SIOCATMARK)
+
+
+def send_urgent(tx):
+    """"ab", then "c" with MSG_OOB (the urgent byte), then "de"."""
+    tx.sendall(b"ab")
+    check_eq(tx.send(b"c", MSG_OOB), 1, "send(MSG_OOB)")
+    tx.sendall(b"de")
+
+
+def wait_urgent(rx, what):
+    """Wait for the urgent byte: POLLPRI (and POLLIN)."""
+    ev = wait_poll(rx, POLLPRI, T_EXPECT)
+    check(ev & POLLPRI, "%s: no POLLPRI for the urgent byte (%s)", what,
+          poll_str(ev))
+    # "de" follows the urgent segment
+    end = time.monotonic() + T_EXPECT
+    while ioctl_int(rx, SIOCINQ) < 4 and time.monotonic() < end:
+        time.sleep(0.01)
+
+
+def urgent_ways():
+    """(sender, receiver, description) both ways, the SUT as client and as
+    server."""
+    for role in ("client", "server"):
+        s, peer = pair(role)
+        yield s, peer, "%s %s -> Linux" % (FAM, role)
+        s, peer = pair(role)
+        yield peer, s, "Linux -> %s %s" % (FAM, role)
+
+
+@test("MSG_OOB out of line: reads stop at the mark, SIOCATMARK, POLLPRI, "
+      "recv(MSG_OOB) gives the byte once, the stream skips it")
+def t_oob():
+    for tx, rx, what in urgent_ways():
+        check_errno(lambda: rx.recv(1, MSG_OOB), errno.EINVAL,
+                    "%s: recv(MSG_OOB) without urgent data" % what)
+        send_urgent(tx)
+        wait_urgent(rx, what)
+        check_eq(atmark(rx), 0, "%s: SIOCATMARK before reading" % what)
+        check_eq(rx.recv(100), b"ab", "%s: the read before the mark" % what)
+        check_eq(atmark(rx), 1, "%s: SIOCATMARK at the mark" % what)
+        check(poll_events(rx, POLLPRI) & POLLPRI, "%s: no POLLPRI at the "
+              "mark", what)
+        check_eq(rx.recv(1, MSG_OOB | socket.MSG_PEEK), b"c",
+                 "%s: recv(MSG_OOB|MSG_PEEK)" % what)
+        check_eq(rx.recv(1, MSG_OOB), b"c", "%s: recv(MSG_OOB)" % what)
+        check(not poll_events(rx, POLLPRI) & POLLPRI, "%s: POLLPRI after "
+              "the urgent byte was read", what)
+        check_errno(lambda: rx.recv(1, MSG_OOB), errno.EINVAL,
+                    "%s: a second recv(MSG_OOB)" % what)
+        check_eq(rx.recv(100), b"de", "%s: the read after the mark" % what)
+        check_eq(atmark(rx), 0, "%s: SIOCATMARK after the mark" % what)
+        diag("%s: ab | c (OOB) | de" % what)
+
+
+@test("MSG_OOB, urgent byte never read: the stream skips it, then "
+      "recv(MSG_OOB) fails with EINVAL")
+def t_oob_unread():
+    for tx, rx, what in urgent_ways():
+        send_urgent(tx)
+        wait_urgent(rx, what)
+        check_eq(rx.recv(100), b"ab", "%s: the read before the mark" % what)
+        check_eq(rx.recv(100), b"de", "%s: the read after the mark" % what)
+        check_errno(lambda: rx.recv(1, MSG_OOB), errno.EINVAL,
+                    "%s: recv(MSG_OOB) after reading past the mark" % what)
+
+
+@test("SO_OOBINLINE: the urgent byte stays in the stream, reads stop at "
+      "the mark, recv(MSG_OOB) fails with EINVAL")
+def t_oob_inline():
+    for tx, rx, what in urgent_ways():
+        rx.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+        send_urgent(tx)
+        wait_urgent(rx, what)
+        check_eq(rx.recv(100), b"ab", "%s: the read before the mark" % what)
+        check_eq(atmark(rx), 1, "%s: SIOCATMARK at the mark" % what)
+        check_errno(lambda: rx.recv(1, MSG_OOB), errno.EINVAL,
+                    "%s: recv(MSG_OOB) with SO_OOBINLINE" % what)
+        check_eq(rx.recv(100), b"cde", "%s: the read from the mark" % what)
+        check_eq(atmark(rx), 0, "%s: SIOCATMARK after the mark" % what)
+
+
+@test("SIGURG goes to the owner (F_SETOWN) when urgent data is announced")
+def t_sigurg():
+    got = []
+    old = signal.signal(signal.SIGURG, lambda sig, frame: got.append(sig))
+    TAP.defer(signal.signal, signal.SIGURG, old)
+    for tx, rx, what in urgent_ways():
+        del got[:]
+        fcntl.fcntl(rx.fileno(), fcntl.F_SETOWN, os.getpid())
+        send_urgent(tx)
+        wait_urgent(rx, what)
+        end = time.monotonic() + T_EXPECT
+        while not got and time.monotonic() < end:
+            time.sleep(0.01)
+        check(got, "%s: no SIGURG", what)
+        check_eq(rx.recv(100), b"ab", "%s: data" % what)
+        check_eq(rx.recv(1, MSG_OOB), b"c", "%s: recv(MSG_OOB)" % what)
+        check_eq(rx.recv(100), b"de", "%s: data after the mark" % what)
+        diag("%s: %d SIGURG" % (what, len(got)))
 
 
 def main():

@@ -24,6 +24,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,8 +238,28 @@ out:
 }
 
 /*
+ * What TCP_INFO (both families fill it) says of a connection once its data
+ * is through: ECN agreed and seen, retransmissions, the window.
+ */
+static void print_tcp_info(int fd, const char *who)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len)) {
+		msg_errno("%s: getsockopt(TCP_INFO)", who);
+		return;
+	}
+	printf("%s: tcp_info ecn %d ecn_seen %d total_retrans %u snd_cwnd %u snd_ssthresh %u\n",
+	       who, !!(ti.tcpi_options & TCPI_OPT_ECN),
+	       !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN), ti.tcpi_total_retrans,
+	       ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh);
+}
+
+/*
  * Run one transfer on a connected socket: send and/or receive, then
- * shutdown(SHUT_WR), read until EOF and close.
+ * shutdown(SHUT_WR), read until EOF, report TCP_INFO and close.
  */
 static int transfer(int fd, bool sending, bool receiving, uint64_t size,
 		    uint64_t send_seed, uint64_t recv_seed,
@@ -294,6 +315,7 @@ static int transfer(int fd, bool sending, bool receiving, uint64_t size,
 		msg("%s: %zd unexpected bytes before EOF", who, extra);
 		ret = -1;
 	}
+	print_tcp_info(fd, who);
 	if (close(fd)) {
 		msg_errno("%s: close", who);
 		ret = -1;

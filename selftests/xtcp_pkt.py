@@ -39,6 +39,36 @@ AF_XTCP = 18
 FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, NS = (0x01, 0x02, 0x04, 0x08, 0x10,
                                               0x20, 0x40, 0x80, 0x100)
 
+# the ECN field of the IP header (RFC 3168 5)
+NOT_ECT, ECT_1, ECT_0, CE = 0, 1, 2, 3
+ECN_NAMES = {NOT_ECT: "Not-ECT", ECT_1: "ECT(1)", ECT_0: "ECT(0)", CE: "CE"}
+
+# Linux 6.1's struct tcp_info (232 bytes): getsockopt(IPPROTO_TCP, TCP_INFO)
+# on either family (XTCP fills it from its own state).
+TCPI_FIELDS = (
+    "state ca_state retransmits probes backoff options wscale flags "
+    "rto ato snd_mss rcv_mss unacked sacked lost retrans fackets "
+    "last_data_sent last_ack_sent last_data_recv last_ack_recv "
+    "pmtu rcv_ssthresh rtt rttvar snd_ssthresh snd_cwnd advmss reordering "
+    "rcv_rtt rcv_space total_retrans "
+    "pacing_rate max_pacing_rate bytes_acked bytes_received "
+    "segs_out segs_in notsent_bytes min_rtt data_segs_in data_segs_out "
+    "delivery_rate busy_time rwnd_limited sndbuf_limited "
+    "delivered delivered_ce bytes_sent bytes_retrans "
+    "dsack_dups reord_seen rcv_ooopack snd_wnd").split()
+TCPI_FMT = "=8B24I4Q6I4Q2I2Q4I"
+TCP_INFO = 11
+TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE = 1, 2, 4
+TCPI_OPT_ECN, TCPI_OPT_ECN_SEEN = 8, 16
+
+
+def tcp_info(s, size=None):
+    size = struct.calcsize(TCPI_FMT) if size is None else size
+    raw = s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, size)
+    raw = raw.ljust(struct.calcsize(TCPI_FMT), b"\0")
+    return dict(zip(TCPI_FIELDS, struct.unpack(TCPI_FMT, raw)))
+
+
 # /proc/net/tcp state codes (include/net/tcp_states.h)
 ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2 = 1, 2, 3, 4, 5
 TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING = 6, 7, 8, 9, 10, 11
@@ -201,7 +231,8 @@ class Seg:
     (data may be shorter when the capture was truncated)."""
 
     def __init__(self, src, dst, sport, dport, seq=0, ack=0, flags=0,
-                 win=65535, opts=(), data=b"", urp=0, ttl=64, ipid=0):
+                 win=65535, opts=(), data=b"", urp=0, ttl=64, ipid=0,
+                 tos=0):
         self.src, self.dst = src, dst
         self.sport, self.dport = sport, dport
         self.seq, self.ack = seq & 0xffffffff, ack & 0xffffffff
@@ -209,7 +240,7 @@ class Seg:
         self.opts = list(opts)
         self.data = bytes(data)
         self.dlen = len(self.data)
-        self.ttl, self.ipid = ttl, ipid
+        self.ttl, self.ipid, self.tos = ttl, ipid, tos
         self.t = 0.0		# time.monotonic() of capture
         self.raw_opts = None	# the option bytes as captured (parse())
 
@@ -244,7 +275,8 @@ class Seg:
                                          len(tcp))
         ck = checksum(pseudo + tcp)
         tcp = tcp[:16] + struct.pack("!H", ck) + tcp[18:]
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), self.ipid,
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, self.tos, 20 + len(tcp),
+                         self.ipid,
                          0x4000, self.ttl, socket.IPPROTO_TCP, 0, src, dst)
         ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
         return ip + tcp
@@ -270,6 +302,7 @@ class Seg:
                   parse_opts(tcp[20:doff]), tcp[doff:], urp, pkt[8], ipid)
         seg.dlen = tot - ihl - doff
         seg.raw_opts = bytes(tcp[20:doff])
+        seg.tos = pkt[1]
         return seg
 
     # -- display
@@ -280,6 +313,8 @@ class Seg:
         if self.flags & ACK:
             s += " ack=%d" % seq_add(self.ack, -ack_base)
         s += " win=%d len=%d" % (self.win, self.dlen)
+        if self.tos & 3:
+            s += " " + ECN_NAMES[self.tos & 3]
         if self.flags & URG:
             s += " urp=%d" % self.urp
         opts = [_opt_str(o) for o in self.opts]
@@ -444,7 +479,7 @@ class Conn:
         self.log("  %+7.3f %s %s" % (time.monotonic() - self.t0, who, line))
 
     def send(self, flags, data=b"", seq=None, ack=None, win=65535, opts=(),
-             quiet=False, advance=True):
+             quiet=False, advance=True, tos=0, urp=0):
         """Send a segment; seq defaults to snd_nxt, ack to rcv_nxt when ACK
         is set.  A segment at snd_nxt advances it (unless not ADVANCE: a
         probe the SUT is expected to drop)."""
@@ -453,7 +488,7 @@ class Conn:
         if ack is None:
             ack = self.rcv_nxt if flags & ACK else 0
         seg = Seg(self.tun.peer, self.tun.local, self.pport, self.sport or 0,
-                  seq, ack, flags, win, opts, data)
+                  seq, ack, flags, win, opts, data, urp, tos=tos)
         if seg.sport == 0 or seg.dport == 0:
             raise ValueError("Conn.send: SUT port unknown")
         self.tun.write(seg)
@@ -768,6 +803,7 @@ def abort(s):
 
 SIOCINQ = 0x541B	# FIONREAD
 SIOCOUTQ = 0x5411	# TIOCOUTQ
+SIOCATMARK = 0x8905
 
 
 def ioctl_int(s, req):

@@ -71,11 +71,17 @@ enum {
 #define XTCPI_OPT_NODELAY	0x08	/* TCP_NODELAY set */
 #define XTCPI_OPT_CORK		0x10	/* TCP_CORK set */
 #define XTCPI_OPT_KEEPALIVE	0x20	/* SO_KEEPALIVE set */
+#define XTCPI_OPT_ECN		0x40	/* ECN agreed (RFC 3168) */
+#define XTCPI_OPT_ECN_SEEN	0x80	/* an ECT or CE segment arrived */
 
-/* xtcp_info.xtcpi_ca_state: where loss recovery is */
+/*
+ * xtcp_info.xtcpi_ca_state: where loss recovery is.  The numbers are
+ * Linux's TCP_CA_* (tcpi_ca_state), in the same order of severity.
+ */
 enum {
 	XTCP_CA_OPEN = 0,	/* nothing odd */
 	XTCP_CA_DISORDER,	/* duplicate ACKs or SACKs, no loss yet */
+	XTCP_CA_CWR,		/* window reduced for an ECN echo (ECE) */
 	XTCP_CA_RECOVERY,	/* fast recovery */
 	XTCP_CA_LOSS,		/* after a retransmission timeout */
 };

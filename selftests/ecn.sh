@@ -1,0 +1,251 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ECN (RFC 3168) across two namespaces joined by a veth, with Linux TCP as
+# the other end where it says so:
+#  - the negotiation matrix: each side's ecn sysctl (net.xtcp.ecn or
+#    net.ipv4.tcp_ecn) 0, 1, 2 against the other's, for XTCP <-> XTCP,
+#    XTCP client -> Linux server, Linux client -> XTCP server, and Linux
+#    <-> Linux as the reference; ECN is agreed when the client has 1 and
+#    the server 1 or 2, and both ends must say the same (TCP_INFO);
+#  - the wire (tcpdump at the receiver): ECN-setup SYN (ECE, CWR) and
+#    SYN-ACK (ECE), ECT(0) on every data segment, Not-ECT on SYNs and pure
+#    ACKs; when ECT packets are dropped (netem loss 2% on ECT packets
+#    only, no GSO) the retransmissions arrive, Not-ECT;
+#  - congestion without loss: a qdisc marks CE on 3% of the ECT packets
+#    (netem "loss 3% ecn", ECT packets only, so nothing is dropped); the
+#    receiver echoes, the sender reduces its window, and no segment is
+#    retransmitted, with XTCP and with Linux as sender and as receiver.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+tap_plan 10
+require_env
+command -v tc >/dev/null || tap_bail -s "tc (iproute2) not found"
+command -v tcpdump >/dev/null || tap_bail -s "tcpdump not found"
+ns_setup || tap_bail "namespace setup failed"
+X=$FAM
+L=$OTHER
+diag "$X <-> $L (Linux TCP), $NS1 ($ADDR1) <-veth-> $NS2 ($ADDR2)"
+
+# set_ecn NS FAM VALUE [FALLBACK]: the ECN sysctl of FAM in NS
+set_ecn()
+{
+	local ns=$1 fam=$2 val=$3 knob
+
+	if [ "$fam" = xtcp ]; then
+		knob=net.xtcp.ecn
+	else
+		knob=net.ipv4.tcp_ecn
+	fi
+	in_ns "$ns" sysctl -qw "$knob=$val"
+}
+
+# info_of LOG ROLE FIELD: a field of the "ROLE: tcp_info ..." line of LOG
+info_of()
+{
+	awk -v r="$2:" -v f="$3" \
+		'$1 == r && $2 == "tcp_info" {
+			for (i = 3; i < NF; i += 2) if ($i == f) v = $(i + 1)
+		 }
+		 END { print (v == "" ? "?" : v) }' "$1"
+}
+
+# xctr NS NAME: an XTCP counter (TcpExt or Tcp) of NS, or "" without one
+xctr()
+{
+	in_ns "$1" awk -v n="$2" '
+		/^(Tcp|TcpExt):/ && !h[$1]++ { for (i = 2; i <= NF; i++) k[$1, i] = $i; next }
+		/^(Tcp|TcpExt):/ { for (i = 2; i <= NF; i++) if (k[$1, i] == n) print $i }' \
+		/proc/net/xtcp_snmp 2>/dev/null
+}
+
+# matrix CLIENT_FAM SERVER_FAM: the nine settings, one transfer each;
+# prints the table, returns 1 on a wrong or one-sided result
+matrix()
+{
+	local cf=$1 sf=$2 c s want ce se row bad=0
+
+	diag "ECN agreed, $cf client (rows: its ecn) -> $sf server (columns)"
+	diag "          0  1  2"
+	for c in 0 1 2; do
+		row="     $c   "
+		for s in 0 1 2; do
+			set_ecn "$NS1" "$cf" $c
+			set_ecn "$NS2" "$sf" $s
+			want=0
+			[ $c = 1 ] && [ $s != 0 ] && want=1
+			if ! bulk_run "$NS2" "$sf" $ADDR2 "$NS1" "$cf" $ADDR2 \
+				c2s -s 64K; then
+				diag "transfer failed (client ecn $c, server ecn $s)"
+				diag_file "$SLOG"
+				diag_file "$CLOG"
+				return 1
+			fi
+			ce=$(info_of "$CLOG" client ecn)
+			se=$(info_of "$SLOG" server ecn)
+			if [ "$ce" != "$se" ] || [ "$ce" != $want ]; then
+				bad=1
+				row+=" $ce/$se!"
+			elif [ "$ce" = 1 ]; then
+				row+="  E"
+			else
+				row+="  -"
+			fi
+		done
+		diag "$row"
+	done
+	diag "(E: ECN on both ends, -: on neither; a/b! client/server said" \
+		"a/b where the RFC 3168 result is another)"
+	return $bad
+}
+
+for pair in "$X $X" "$X $L" "$L $X" "$L $L"; do
+	read -r cf sf <<<"$pair"
+	if matrix "$cf" "$sf"; then
+		tap_ok "negotiation matrix: $cf client -> $sf server"
+	else
+		tap_not_ok "negotiation matrix: $cf client -> $sf server"
+	fi
+done
+set_ecn "$NS1" "$X" 1
+set_ecn "$NS1" "$L" 1
+set_ecn "$NS2" "$X" 2
+set_ecn "$NS2" "$L" 2
+
+# ect_qdisc NETEM...: on NS1's veth1, netem with these options for the
+# ECT(0) packets only (a u32 filter on the IP ECN field); the others pass
+ect_qdisc()
+{
+	in_ns "$NS1" tc qdisc add dev veth1 root handle 1: prio bands 3 \
+		priomap 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 &&
+	in_ns "$NS1" tc qdisc add dev veth1 parent 1:1 handle 10: netem "$@" &&
+	in_ns "$NS1" tc filter add dev veth1 parent 1: protocol ip prio 1 u32 \
+		match ip tos 0x02 0x03 flowid 1:1
+}
+
+# count_pkts FILE FILTER: packets of the capture FILE matching FILTER
+count_pkts()
+{
+	tcpdump -nn -r "$1" "$2" 2>/dev/null | wc -l
+}
+
+PAYLOAD='(ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2))'
+
+# wire_test NAME SIZE NETEM: an XTCP c2s transfer of SIZE with ECN,
+# captured at the receiver; NETEM: netem options for the sender's ECT
+# packets, or ""
+wire_test()
+{
+	local name=$1 size=$2 netem=$3 cap=$TMP_DIR/ecn-$PORT.pcap pid ok=1
+	local syn synack data_ect data_not pure_ect syn_ect retrans i
+
+	# shellcheck disable=SC2086
+	[ -z "$netem" ] || ect_qdisc $netem || ok=0
+	in_ns "$NS2" tcpdump -nn -U -s 96 -i veth2 -w "$cap" tcp 2>"$cap.err" &
+	pid=$!
+	BG_PIDS+=("$pid")
+	# the capture must see the SYN: wait until tcpdump listens
+	for i in $(seq 100); do
+		grep -q "listening on" "$cap.err" 2>/dev/null && break
+		sleep 0.1
+	done
+	if ! bulk_run "$NS2" "$X" $ADDR2 "$NS1" "$X" $ADDR2 c2s -s "$size"; then
+		diag_file "$SLOG"
+		diag_file "$CLOG"
+		ok=0
+	fi
+	sleep 0.5
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	[ -z "$netem" ] || in_ns "$NS1" tc qdisc del dev veth1 root
+	syn=$(count_pkts "$cap" "src $ADDR1 and tcp[13] & 0xd2 == 0xc2")
+	synack=$(count_pkts "$cap" "src $ADDR2 and tcp[13] & 0xd2 == 0x52")
+	syn_ect=$(count_pkts "$cap" "tcp[13] & 2 != 0 and ip[1] & 3 != 0")
+	data_ect=$(count_pkts "$cap" "src $ADDR1 and $PAYLOAD > 0 and ip[1] & 3 == 2")
+	data_not=$(count_pkts "$cap" "src $ADDR1 and $PAYLOAD > 0 and ip[1] & 3 == 0")
+	pure_ect=$(count_pkts "$cap" "$PAYLOAD == 0 and ip[1] & 3 != 0")
+	retrans=$(info_of "$CLOG" client total_retrans)
+	diag "$name: ECN-setup SYNs $syn, SYN-ACKs with ECE $synack;" \
+		"data ECT(0) $data_ect, Not-ECT $data_not (client retransmitted" \
+		"$retrans); ECT on SYNs $syn_ect, on pure ACKs $pure_ect"
+	[ "$syn" -ge 1 ] && [ "$synack" -ge 1 ] || ok=0
+	[ "$syn_ect" = 0 ] && [ "$pure_ect" = 0 ] && [ "$data_ect" -gt 0 ] ||
+		ok=0
+	if [ -z "$netem" ]; then
+		[ "$data_not" = 0 ] || ok=0
+	else
+		# only ECT packets were dropped: the retransmissions arrive, and
+		# every Not-ECT data packet is one
+		[ "$retrans" != "?" ] && [ "$retrans" -gt 0 ] &&
+			[ "$data_not" -ge 1 ] && [ "$data_not" -le "$retrans" ] ||
+			ok=0
+	fi
+	[ $ok = 1 ]
+}
+
+if wire_test "no loss" 2M ""; then
+	tap_ok "wire: ECN-setup SYN and SYN-ACK, ECT(0) on data only"
+else
+	tap_not_ok "wire: ECN-setup SYN and SYN-ACK, ECT(0) on data only"
+fi
+# without GSO 2 MiB go in some 1400 ECT packets: at 2% some are lost
+in_ns "$NS1" ethtool -K veth1 tso off gso off >/dev/null 2>&1
+if wire_test "netem loss 2% of ECT packets, no GSO" 2M "loss 2%"; then
+	tap_ok "wire: retransmissions are Not-ECT (netem loss 2% of ECT)"
+else
+	tap_not_ok "wire: retransmissions are Not-ECT (netem loss 2% of ECT)"
+fi
+in_ns "$NS1" ethtool -K veth1 tso on gso on >/dev/null 2>&1
+
+# ce_run SENDER_FAM RECEIVER_FAM: a 4 MiB c2s transfer through a qdisc
+# that marks CE on 3% of the ECT packets; sets CE_OUT to "retrans ssthresh
+# ecn ce" (not a subshell: bulk_run takes a new port each time)
+ce_run()
+{
+	local sf=$1 rf=$2 ce0 ce1
+
+	ce0=$(xctr "$NS2" TCPECNCeRecv)
+	bulk_run "$NS2" "$rf" $ADDR2 "$NS1" "$sf" $ADDR2 c2s -s 4M || {
+		diag_file "$SLOG"
+		diag_file "$CLOG"
+		return 1
+	}
+	ce1=$(xctr "$NS2" TCPECNCeRecv)
+	CE_OUT="$(info_of "$CLOG" client total_retrans)"
+	CE_OUT+=" $(info_of "$CLOG" client snd_ssthresh)"
+	CE_OUT+=" $(info_of "$CLOG" client ecn)"
+	if [ -n "$ce0" ] && [ -n "$ce1" ]; then
+		CE_OUT+=" $((ce1 - ce0))"
+	else
+		CE_OUT+=" -"
+	fi
+}
+
+ect_qdisc loss 3% ecn || diag "cannot set up the CE-marking qdisc"
+for pair in "$L $L" "$X $X" "$X $L" "$L $X"; do
+	read -r sf rf <<<"$pair"
+	name="CE marks, no loss: $sf sender -> $rf receiver"
+	if ! ce_run "$sf" "$rf"; then
+		tap_not_ok "$name"
+		continue
+	fi
+	read -r retrans ssth ecn ce <<<"$CE_OUT"
+	marked=$(in_ns "$NS1" tc -s qdisc show dev veth1 |
+		awk '/netem/ { f = 1 } f && /Sent/ { print $4; exit }')
+	diag "$name: ECN $ecn, retransmitted $retrans, ssthresh $ssth," \
+		"CE-marked segments received ${ce} (XTCP receivers count" \
+		"them), packets through netem so far $marked"
+	# ssthresh starts "infinite": it comes down only on ECE
+	if [ "$ecn" = 1 ] && [ "$retrans" = 0 ] && [ "$ssth" != "?" ] &&
+	   [ "$ssth" -lt 100000 ] && { [ "$rf" != xtcp ] || [ "$ce" != 0 ]; }
+	then
+		tap_ok "$name"
+	else
+		tap_not_ok "$name"
+	fi
+done
+in_ns "$NS1" tc qdisc del dev veth1 root
+
+tap_finish
