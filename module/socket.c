@@ -615,11 +615,13 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (err)
 			goto out_err;
 	}
+	/* as large as the route's GSO size and segment count allow */
 	goal = xs->mss;
 	if (sk_can_gso(sk))
-		goal = max_t(u32, xs->mss,
-			     ALIGN_DOWN(min_t(u32, sk->sk_gso_max_size, 65536) -
-					MAX_HEADER - 128, xs->mss));
+		goal = clamp_t(u32, ALIGN_DOWN(min_t(u32, sk->sk_gso_max_size,
+						     65536) - MAX_HEADER - 128,
+					       xs->mss),
+			       xs->mss, (u32)sk->sk_gso_max_segs * xs->mss);
 
 	while (msg_data_left(msg)) {
 		struct page_frag *pfrag = sk_page_frag(sk);

@@ -16,6 +16,12 @@
 #    (netem "loss 3% ecn", ECT packets only, so nothing is dropped); the
 #    receiver echoes, the sender reduces its window, and no segment is
 #    retransmitted, with XTCP and with Linux as sender and as receiver.
+#    The sender's veth takes one segment per GSO packet (gso_max_segs 1):
+#    netem marks whole skbs, and 4 MiB in 64 KiB GSO packets are some 64
+#    skbs, of which 3% is none one run in seven.  XTCP_ECN_CE_SIZE sets
+#    the size of these transfers (4M).  Linux's CUBIC leaves
+#    slow start on its own (HyStart), which lowers ssthresh without any
+#    ECE: HyStart is off for these runs.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -199,7 +205,8 @@ else
 fi
 in_ns "$NS1" ethtool -K veth1 tso on gso on >/dev/null 2>&1
 
-# ce_run SENDER_FAM RECEIVER_FAM: a 4 MiB c2s transfer through a qdisc
+# ce_run SENDER_FAM RECEIVER_FAM: a c2s transfer of XTCP_ECN_CE_SIZE
+# (default 4M; 1M is still some 700 packets) through a qdisc
 # that marks CE on 3% of the ECT packets; sets CE_OUT to "retrans ssthresh
 # ecn ce" (not a subshell: bulk_run takes a new port each time)
 ce_run()
@@ -207,7 +214,8 @@ ce_run()
 	local sf=$1 rf=$2 ce0 ce1
 
 	ce0=$(xctr "$NS2" TCPECNCeRecv)
-	bulk_run "$NS2" "$rf" $ADDR2 "$NS1" "$sf" $ADDR2 c2s -s 4M || {
+	bulk_run "$NS2" "$rf" $ADDR2 "$NS1" "$sf" $ADDR2 c2s \
+		-s "${XTCP_ECN_CE_SIZE:-4M}" || {
 		diag_file "$SLOG"
 		diag_file "$CLOG"
 		return 1
@@ -223,23 +231,41 @@ ce_run()
 	fi
 }
 
+# netem_stats: "PACKETS MARKED" of NS1's netem (a CE mark counts as a drop)
+netem_stats()
+{
+	in_ns "$NS1" tc -s qdisc show dev veth1 |
+		awk '/netem/ { f = 1 } f && /Sent/ {
+			gsub(/[(),]/, " "); print $4, $7; exit }'
+}
+
+HYSTART=/sys/module/tcp_cubic/parameters/hystart
+hystart=
+if [ -w "$HYSTART" ]; then
+	hystart=$(cat "$HYSTART")
+	echo 0 >"$HYSTART"
+fi
+in_ns "$NS1" ip link set dev veth1 gso_max_segs 1
 ect_qdisc loss 3% ecn || diag "cannot set up the CE-marking qdisc"
 for pair in "$L $L" "$X $X" "$X $L" "$L $X"; do
 	read -r sf rf <<<"$pair"
 	name="CE marks, no loss: $sf sender -> $rf receiver"
+	read -r pkts0 marks0 <<<"$(netem_stats)"
 	if ! ce_run "$sf" "$rf"; then
 		tap_not_ok "$name"
 		continue
 	fi
 	read -r retrans ssth ecn ce <<<"$CE_OUT"
-	marked=$(in_ns "$NS1" tc -s qdisc show dev veth1 |
-		awk '/netem/ { f = 1 } f && /Sent/ { print $4; exit }')
-	diag "$name: ECN $ecn, retransmitted $retrans, ssthresh $ssth," \
-		"CE-marked segments received ${ce} (XTCP receivers count" \
-		"them), packets through netem so far $marked"
+	read -r pkts1 marks1 <<<"$(netem_stats)"
+	pkts=$((${pkts1:-0} - ${pkts0:-0}))
+	marks=$((${marks1:-0} - ${marks0:-0}))
+	diag "$name: ECN $ecn, retransmitted $retrans, ssthresh $ssth;" \
+		"netem passed $pkts ECT packets and marked $marks CE;" \
+		"CE-marked segments received ${ce} (XTCP receivers count them)"
 	# ssthresh starts "infinite": it comes down only on ECE
-	if [ "$ecn" = 1 ] && [ "$retrans" = 0 ] && [ "$ssth" != "?" ] &&
-	   [ "$ssth" -lt 100000 ] && { [ "$rf" != xtcp ] || [ "$ce" != 0 ]; }
+	if [ "$ecn" = 1 ] && [ "$retrans" = 0 ] && [ "$marks" -gt 0 ] &&
+	   [ "$ssth" != "?" ] && [ "$ssth" -lt 100000 ] &&
+	   { [ "$rf" != xtcp ] || [ "$ce" != 0 ]; }
 	then
 		tap_ok "$name"
 	else
@@ -247,5 +273,7 @@ for pair in "$L $L" "$X $X" "$X $L" "$L $X"; do
 	fi
 done
 in_ns "$NS1" tc qdisc del dev veth1 root
+in_ns "$NS1" ip link set dev veth1 gso_max_segs 65535
+[ -z "$hystart" ] || echo "$hystart" >"$HYSTART"
 
 tap_finish

@@ -32,9 +32,11 @@ usage()
 	echo "env:   XTCP_FAMILY=xtcp|inet (default xtcp), XTCP_TEST_TIMEOUT,"
 	echo "       XTCP_TIME_SCALE (stretches the time limits of the Python tests),"
 	echo "       XTCP_NETEM_TIMEOUT (limit of netem.sh, default 2400 s),"
-	echo "       XTCP_XTCPRUN_TIMEOUT (limit of xtcprun.sh), and"
+	echo "       XTCP_XTCPRUN_TIMEOUT (limit of xtcprun.sh), XTCP_ECN_TIMEOUT"
+	echo "       (limit of ecn.sh), and"
 	echo "       netem.sh's XTCP_NETEM_PROFILES, XTCP_NETEM_SIZE,"
-	echo "       XTCP_NETEM_LOSS20_SIZE, XTCP_NETEM_REPORT"
+	echo "       XTCP_NETEM_LOSS20_SIZE, XTCP_NETEM_REPORT, and ecn.sh's"
+	echo "       XTCP_ECN_CE_SIZE (each CE-marking transfer, default 4M)"
 }
 
 MODULE=
@@ -176,6 +178,7 @@ for t in "${tests[@]}"; do
 	# the netem transfers take minutes: their own, larger limit
 	[ "$t" != netem.sh ] || limit=${XTCP_NETEM_TIMEOUT:-2400}
 	[ "$t" != xtcprun.sh ] || limit=${XTCP_XTCPRUN_TIMEOUT:-$TIMEOUT}
+	[ "$t" != ecn.sh ] || limit=${XTCP_ECN_TIMEOUT:-$TIMEOUT}
 	timeout -k 10 "$limit" bash "$DIR/$t" </dev/null 2>&1 |
 		tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
