@@ -708,13 +708,19 @@ out_err:
 	return err;
 }
 
-/* Send a window update once reading has opened the window noticeably. */
-static void xtcp_cleanup_rbuf(struct sock *sk)
+/*
+ * Send a window update once reading has opened the window noticeably.  A
+ * read that took nothing opened nothing: it sends none, as in Linux (else
+ * a server's first read, before any data, would announce the scaled window
+ * in an ACK of its own right after the handshake).
+ */
+static void xtcp_cleanup_rbuf(struct sock *sk, size_t copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 cur, space;
 
-	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+	if (!copied ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
 		return;
 	cur = xtcp_seq_gt(xs->rcv_adv, xs->rcv_nxt) ?
@@ -865,10 +871,10 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				break;
 			}
 		}
-		xtcp_cleanup_rbuf(sk);
+		xtcp_cleanup_rbuf(sk, copied);
 		sk_wait_data(sk, &timeo, last);
 	}
-	xtcp_cleanup_rbuf(sk);
+	xtcp_cleanup_rbuf(sk, copied);
 out:
 	release_sock(sk);
 	return copied ? copied : err;

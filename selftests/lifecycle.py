@@ -18,6 +18,7 @@ import os
 import select
 import socket
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -223,6 +224,35 @@ def t_passive_open_data():
     only_flags(ack, ACK, "ACK of the data")
     check_eq(ack.seq, seq_add(sa.seq, 1), "ACK seq")
     check_state(FAM, lport, pport, ESTABLISHED)
+
+
+@test("passive open with window scaling: a reader waiting for the first "
+      "data sends nothing, then ACKs the data")
+def t_passive_open_reader_quiet():
+    lport, pport = port(), port()
+    lsk = listener(lport)
+    c = new_conn(pport, sport=lport)
+    c.send(SYN, opts=[("mss", 1460), ("nop",), ("wscale", 7)])
+    sa = c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
+    check(sa.opt("wscale") is not None, "no window-scale option in the "
+          "SYN-ACK")
+    c.send(ACK)
+    a, _ = xaccept(lsk, T_EXPECT)
+    set_timeouts(a, 10)
+    TAP.defer(abort, a)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(a.recv(100)))
+    reader.start()
+    # the SYN-ACK's window is unscaled (at most 65535): a read that took
+    # nothing opened nothing, and Linux sends no window update for it
+    quiet = c.quiet(0.5)
+    data = b"first data\n"
+    c.send(ACK | PSH, data)
+    reader.join(10)
+    check(not quiet, "segments while the reader waited: %s",
+          " ".join("[%s] win=%d" % (flag_str(x.flags), x.win) for x in quiet))
+    check_eq(got, [data], "the reader's data")
+    c.wait(lambda x: x.flags & ACK and x.ack == c.snd_nxt, "ACK of the data")
 
 
 @test("simultaneous open: SYN, SYN -> SYN-ACK, SYN_RECV -> ESTABLISHED")
