@@ -589,21 +589,45 @@ static void rto__first_and_later_samples(struct kunit *test)
 	struct xtcp_rtt r;
 
 	xtcp_rtt_init(&r);
-	/* 2.2: SRTT = R, RTTVAR = R/2, RTO = SRTT + 4 RTTVAR */
+	/* 2.2: SRTT = R, RTTVAR = R/2, RTO = SRTT + max(G, 4 RTTVAR) */
 	xtcp_rtt_sample(&r, 100000);
 	KUNIT_EXPECT_EQ(test, r.srtt_us, 100000U);
 	KUNIT_EXPECT_EQ(test, r.rttvar_us, 50000U);
 	KUNIT_EXPECT_EQ(test, r.rto_us, 300000U);
-	/* 2.3: the same R again: RTTVAR shrinks by a quarter */
+	/*
+	 * 2.3: the same R again: RTTVAR shrinks by a quarter; 4 RTTVAR is
+	 * 150 ms, under G (200 ms, Linux's tcp_rto_min)
+	 */
 	xtcp_rtt_sample(&r, 100000);
 	KUNIT_EXPECT_EQ(test, r.srtt_us, 100000U);
 	KUNIT_EXPECT_EQ(test, r.rttvar_us, 37500U);
-	KUNIT_EXPECT_EQ(test, r.rto_us, 250000U);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 300000U);
 	/* R = 180 ms: RTTVAR = 3/4 37500 + 1/4 80000, SRTT += 80000 / 8 */
 	xtcp_rtt_sample(&r, 180000);
 	KUNIT_EXPECT_EQ(test, r.rttvar_us, 48125U);
 	KUNIT_EXPECT_EQ(test, r.srtt_us, 110000U);
-	KUNIT_EXPECT_EQ(test, r.rto_us, 110000U + 4 * 48125U);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 110000U + 200000U);
+	/* R = 500 ms: 4 RTTVAR = 4 (3/4 48125 + 1/4 390000) is above G */
+	xtcp_rtt_sample(&r, 500000);
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 36094U + 97500U);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 158750U);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 158750U + 4 * 133594U);
+}
+
+static void rto__never_within_g_of_srtt(struct kunit *test)
+{
+	struct xtcp_rtt r;
+	u32 rtt;
+	int i;
+
+	/* steady paths of every length: RTO = SRTT + 200 ms once settled */
+	for (rtt = 1; rtt <= 2000000; rtt *= 10) {
+		xtcp_rtt_init(&r);
+		for (i = 0; i < 100; i++)
+			xtcp_rtt_sample(&r, rtt);
+		KUNIT_EXPECT_EQ(test, r.srtt_us, rtt);
+		KUNIT_EXPECT_EQ(test, r.rto_us, rtt + 200000U);
+	}
 }
 
 static void rto__clamped(struct kunit *test)
@@ -614,7 +638,7 @@ static void rto__clamped(struct kunit *test)
 	xtcp_rtt_init(&r);
 	for (i = 0; i < 50; i++)
 		xtcp_rtt_sample(&r, 1000);	/* 1 ms, steady */
-	KUNIT_EXPECT_EQ(test, r.rto_us, 200000U);	/* Linux's minimum */
+	KUNIT_EXPECT_EQ(test, r.rto_us, 201000U);	/* SRTT + G */
 	KUNIT_EXPECT_LE(test, r.srtt_us, 1000U);
 	xtcp_rtt_init(&r);
 	xtcp_rtt_sample(&r, 0);			/* counted as 1 us */
@@ -642,6 +666,7 @@ static void rto__backoff_doubles_up_to_120s(struct kunit *test)
 static struct kunit_case xtcp_rto_cases[] = {
 	KUNIT_CASE(rto__initial_one_second),
 	KUNIT_CASE(rto__first_and_later_samples),
+	KUNIT_CASE(rto__never_within_g_of_srtt),
 	KUNIT_CASE(rto__clamped),
 	KUNIT_CASE(rto__backoff_doubles_up_to_120s),
 	{}
@@ -962,6 +987,111 @@ static void sack__isloss_needs_dupthresh(struct kunit *test)
 	__skb_queue_purge(&q);
 }
 
+/*
+ * RACK's time rule: 10 segments sent 1 ms apart; 0-1 acknowledged earlier,
+ * 2-6 outstanding (6 resent late), 7 SACKed, 8 lost and not yet resent, 9
+ * outstanding and sent after the delivered one.
+ */
+static void rack__marks_what_later_deliveries_overtook(struct kunit *test)
+{
+	struct xtcp_scoreboard sb = {};
+	struct sk_buff_head q;
+	struct sk_buff *skb, *seg[10];
+	static const u8 want[10] = {
+		[2 ... 6] = XTCP_TAG_LOST,
+		[7] = XTCP_TAG_SACKED,
+		[8] = XTCP_TAG_LOST,
+		[9] = 0,	/* at send_head: never looked at */
+	};
+	u32 resent;
+	int i = 0;
+
+	sb_fill(test, &q, 10, 1000);
+	skb_queue_walk(&q, skb) {
+		XTCP_SKB_CB(skb)->tx_ns = (i + 1) * NSEC_PER_MSEC;
+		seg[i++] = skb;
+	}
+	xtcp_untag(&sb, seg[0]);
+	xtcp_untag(&sb, seg[1]);
+	__skb_unlink(seg[0], &q);
+	__skb_unlink(seg[1], &q);
+	kfree_skb(seg[0]);
+	kfree_skb(seg[1]);
+	XTCP_SKB_CB(seg[6])->tx_ns = 20 * NSEC_PER_MSEC;	/* a late resend */
+	XTCP_SKB_CB(seg[6])->sacked = XTCP_TAG_LOST | XTCP_TAG_RETRANS;
+	sb.lost_out = 1000;
+	sb.retrans_out = 1000;
+	XTCP_SKB_CB(seg[7])->sacked = XTCP_TAG_SACKED;
+	XTCP_SKB_CB(seg[8])->sacked = XTCP_TAG_LOST;
+	sb.sacked_out = 1000;
+	sb.lost_out += 1000;
+	sb.delivered_ns = 8 * NSEC_PER_MSEC;	/* segment 7's send time */
+
+	/* a window of 3 ms: segments sent before 5 ms are lost (2, 3) */
+	KUNIT_EXPECT_EQ(test, xtcp_rack_mark_lost(&q, NULL, &sb,
+						  3 * NSEC_PER_MSEC, &resent),
+			2000U);
+	KUNIT_EXPECT_EQ(test, resent, 0U);
+	KUNIT_EXPECT_EQ(test, sb.lost_out, 4000U);
+	/* nothing new without a later delivery */
+	KUNIT_EXPECT_EQ(test, xtcp_rack_mark_lost(&q, NULL, &sb,
+						  3 * NSEC_PER_MSEC, &resent),
+			0U);
+	/* a delivery at 30 ms: 4, 5 (first sent) and 6 (resent at 20 ms) */
+	sb.delivered_ns = 30 * NSEC_PER_MSEC;
+	KUNIT_EXPECT_EQ(test, xtcp_rack_mark_lost(&q, seg[9], &sb,
+						  3 * NSEC_PER_MSEC, &resent),
+			3000U);
+	KUNIT_EXPECT_EQ(test, resent, 1000U);
+	KUNIT_EXPECT_EQ(test, sb.retrans_out, 0U);
+	KUNIT_EXPECT_EQ(test, sb.lost_out, 6000U);
+	for (i = 2; i < 10; i++)
+		KUNIT_EXPECT_EQ_MSG(test, (u32)XTCP_SKB_CB(seg[i])->sacked,
+				    (u32)want[i], "segment %d", i);
+	__skb_queue_purge(&q);
+}
+
+static void rack__reo_wnd(struct kunit *test)
+{
+	/* a quarter of SRTT per step, up to SRTT, at least 1 ms */
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_ns(100000, 0), 25000000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_ns(100000, 1), 25000000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_ns(100000, 3), 75000000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_ns(100000, 9), 100000000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_ns(400, 1), 1000000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_ns(0, 1), 1000000ULL);
+}
+
+static void rack__dsack_widens_once_per_round(struct kunit *test)
+{
+	struct xtcp_scoreboard sb = {};
+	int i;
+
+	xtcp_rack_dsack(&sb, 1000, 5000, false);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, 0U);
+	xtcp_rack_dsack(&sb, 1000, 5000, true);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, 2U);
+	KUNIT_EXPECT_EQ(test, sb.dsack_round, 5000U);
+	/* more D-SACKs in the same round trip change nothing */
+	xtcp_rack_dsack(&sb, 4999, 9000, true);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, 2U);
+	/* the round is over once SND.UNA reaches its end */
+	xtcp_rack_dsack(&sb, 5000, 9000, true);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, 3U);
+	KUNIT_EXPECT_EQ(test, sb.dsack_round, 9000U);
+	xtcp_rack_dsack(&sb, 9000, 12000, true);
+	xtcp_rack_dsack(&sb, 12000, 15000, true);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, XTCP_RACK_MAX_STEPS);
+	/* 16 recoveries without a D-SACK shrink it back */
+	for (i = 0; i < XTCP_RACK_PERSIST - 1; i++)
+		xtcp_rack_recovered(&sb);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, XTCP_RACK_MAX_STEPS);
+	xtcp_rack_recovered(&sb);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, 1U);
+	xtcp_rack_recovered(&sb);
+	KUNIT_EXPECT_EQ(test, (u32)sb.reo_wnd_steps, 1U);
+}
+
 /* A partly acknowledged tagged segment is cut back to what is left. */
 static void sack__trim_head(struct kunit *test)
 {
@@ -985,6 +1115,9 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(sack__splits_at_block_edges),
 	KUNIT_CASE(sack__dsack_and_bogus_blocks),
 	KUNIT_CASE(sack__isloss_needs_dupthresh),
+	KUNIT_CASE(rack__marks_what_later_deliveries_overtook),
+	KUNIT_CASE(rack__reo_wnd),
+	KUNIT_CASE(rack__dsack_widens_once_per_round),
 	KUNIT_CASE(sack__trim_head),
 	{}
 };

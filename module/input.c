@@ -413,14 +413,12 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	prior_una = xs->snd_una;
 	if (xs->sack_ok && o && o->num_sacks) {
-		bool dsack;
-
 		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_SACKBLOCKSRECV,
 			       o->num_sacks);
 		as.sacked = xtcp_sacktag(sk, &sk->sk_write_queue, ack,
 					 xs->snd_una, xs->snd_max, o->sacks,
-					 o->num_sacks, &xs->sb, &dsack);
-		if (dsack)
+					 o->num_sacks, &xs->sb, &as.dsack);
+		if (as.dsack)
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DSACKRECV);
 	}
 	/* RFC 5681 2: nothing new acknowledged, no data, same window */

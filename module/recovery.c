@@ -14,7 +14,10 @@
  *   first hole is resent at once, and recovery lasts until everything sent
  *   before it is acknowledged (RFC 6582's "recover").  A partial ACK in
  *   recovery resends the next hole (NewReno); with SACK every segment
- *   RFC 6675's IsLost() names is resent.
+ *   RFC 6675's IsLost() names is resent, and so is every segment sent
+ *   more than RACK's reordering window before one since delivered (RFC
+ *   8985's time rule: a burst of losses is resent in one round trip, not
+ *   a hole per round trip, however high the reordering threshold is).
  * - Without SACK each duplicate ACK counts as one segment that left the
  *   network (as Linux's "reno SACKs"), which gives RFC 5681's cwnd inflation
  *   and RFC 3042's limited transmit from the same pipe arithmetic.
@@ -336,50 +339,117 @@ u32 xtcp_mark_lost(struct sk_buff_head *q, u32 snd_max,
 XTCP_EXPORT_FOR_TEST(xtcp_mark_lost);
 
 /**
- * xtcp_mark_lost_resends() - find resends that were lost too
+ * xtcp_rack_mark_lost() - mark lost what later deliveries overtook
  * @q: write queue
  * @end: first segment never sent (xs->send_head), or NULL
  * @sb: scoreboard
- * @reo_wnd_ns: how much later than a resend a delivered segment may have
- *	left before the resend counts as lost (the reordering window)
+ * @reo_wnd_ns: how much later than a segment a delivered segment may have
+ *	left before the first counts as lost (the reordering window)
+ * @resent: set to the bytes of resends among those tagged
  *
- * The time-ordered idea of RACK (RFC 8985): a resend still outstanding
- * while a segment sent after it (by more than the reordering window) has
- * been acknowledged or SACKed is lost as well, and is tagged lost again to
- * be resent, instead of waiting for the retransmission timeout.
+ * The time-ordered rule of RACK (RFC 8985 6.2): a segment still
+ * outstanding, sent more than the reordering window before a segment that
+ * has since been acknowledged or SACKed, is lost.  A first transmission is
+ * tagged lost; a resend, lost too, is tagged lost again, to be resent once
+ * more instead of waiting for the retransmission timeout.  SACKed segments
+ * and lost ones not yet resent are left alone.  Unlike counting SACKed
+ * segments (IsLost), this marks a whole burst of losses at once, however
+ * high the reordering threshold has grown.
  *
- * Return: bytes tagged lost again.
+ * Return: bytes tagged lost.
  */
-u32 xtcp_mark_lost_resends(struct sk_buff_head *q, struct sk_buff *end,
-			   struct xtcp_scoreboard *sb, u64 reo_wnd_ns)
+u32 xtcp_rack_mark_lost(struct sk_buff_head *q, struct sk_buff *end,
+			struct xtcp_scoreboard *sb, u64 reo_wnd_ns, u32 *resent)
 {
 	struct sk_buff *skb;
 	u32 newly = 0;
 
-	if (sb->retrans_out == 0)
+	*resent = 0;
+	if (!sb->delivered_ns)
 		return 0;
 	skb_queue_walk(q, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u8 tags = cb->sacked;
 
 		if (skb == end)
 			break;
-		if ((cb->sacked & (XTCP_TAG_RETRANS | XTCP_TAG_SACKED)) !=
-		    XTCP_TAG_RETRANS ||
+		if ((tags & XTCP_TAG_SACKED) ||
+		    (tags & (XTCP_TAG_LOST | XTCP_TAG_RETRANS)) == XTCP_TAG_LOST ||
 		    cb->tx_ns + reo_wnd_ns >= sb->delivered_ns)
 			continue;
 		xtcp_tag(sb, skb, XTCP_TAG_LOST);
 		newly += xtcp_skb_seqlen(skb);
+		if (tags & XTCP_TAG_RETRANS)
+			*resent += xtcp_skb_seqlen(skb);
 	}
 	return newly;
 }
 
-XTCP_EXPORT_FOR_TEST(xtcp_mark_lost_resends);
+XTCP_EXPORT_FOR_TEST(xtcp_rack_mark_lost);
 
-/* RACK's reordering window: a quarter of the smoothed RTT, 1 ms at least. */
+/**
+ * xtcp_rack_reo_wnd_ns() - RACK's reordering window
+ * @srtt_us: smoothed round-trip time
+ * @steps: multiples of the base window, at least 1 (D-SACKs add to it)
+ *
+ * RFC 8985 6.2 step 4, on SRTT for want of a minimum RTT: @steps quarters
+ * of SRTT, never more than SRTT nor less than 1 ms.
+ *
+ * Return: nanoseconds.
+ */
+u64 xtcp_rack_reo_wnd_ns(u32 srtt_us, u32 steps)
+{
+	u64 wnd = (u64)max(steps, 1U) * srtt_us / 4;
+
+	return max_t(u64, min_t(u64, wnd, srtt_us), USEC_PER_MSEC) *
+	       NSEC_PER_USEC;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_rack_reo_wnd_ns);
+
+/**
+ * xtcp_rack_dsack() - adapt the reordering window to D-SACKs
+ * @sb: scoreboard
+ * @snd_una: SND.UNA after the ACK
+ * @snd_max: highest sequence number sent
+ * @dsack: the ACK reported a duplicate (RFC 2883)
+ *
+ * RFC 8985 6.2 step 4: a D-SACK says a resend was spurious, perhaps
+ * because the window was too small for the path's reordering: it grows by
+ * one step, at most once per round trip, and keeps its size for the next
+ * 16 recoveries (xtcp_rack_recovered()).
+ */
+void xtcp_rack_dsack(struct xtcp_scoreboard *sb, u32 snd_una, u32 snd_max,
+		     bool dsack)
+{
+	if (sb->dsack_round && !xtcp_seq_lt(snd_una, sb->dsack_round))
+		sb->dsack_round = 0;
+	if (!dsack || sb->dsack_round)
+		return;
+	sb->reo_wnd_steps = min_t(u32, max_t(u32, sb->reo_wnd_steps, 1) + 1,
+				  XTCP_RACK_MAX_STEPS);
+	sb->dsack_round = snd_max ? : 1;
+	sb->reo_wnd_persist = XTCP_RACK_PERSIST;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_rack_dsack);
+
+/**
+ * xtcp_rack_recovered() - a recovery ended: one less to keep a grown window
+ * @sb: scoreboard
+ */
+void xtcp_rack_recovered(struct xtcp_scoreboard *sb)
+{
+	if (sb->reo_wnd_persist && !--sb->reo_wnd_persist)
+		sb->reo_wnd_steps = 1;
+}
+
+XTCP_EXPORT_FOR_TEST(xtcp_rack_recovered);
+
+/* RACK's reordering window for this socket. */
 static u64 xtcp_reo_wnd_ns(const struct xtcp_sock *xs)
 {
-	return max_t(u64, (u64)xs->rtt.srtt_us * NSEC_PER_USEC / 4,
-		     NSEC_PER_MSEC);
+	return xtcp_rack_reo_wnd_ns(xs->rtt.srtt_us, xs->sb.reo_wnd_steps);
 }
 
 /* IsLost marking with the socket's reordering-aware threshold. */
@@ -595,10 +665,20 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 	    xtcp_try_undo(sk, s))
 		return;
 
-	if ((xs->ca_state == XTCP_CA_LOSS || xs->ca_state == XTCP_CA_RECOVERY) &&
-	    xtcp_mark_lost_resends(&sk->sk_write_queue, xs->send_head, &xs->sb,
-				   xtcp_reo_wnd_ns(xs)))
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
+	xtcp_rack_dsack(&xs->sb, xs->snd_una, xs->snd_max, s->dsack);
+	/*
+	 * In recovery, RACK finds by time what the SACKs leave in doubt: a
+	 * burst of losses, and lost resends.  (Recovery itself starts on
+	 * the duplicate-ACK threshold, which tracks the path's reordering.)
+	 */
+	if (xs->ca_state == XTCP_CA_LOSS || xs->ca_state == XTCP_CA_RECOVERY) {
+		u32 resent;
+
+		if (xtcp_rack_mark_lost(&sk->sk_write_queue, xs->send_head,
+					&xs->sb, xtcp_reo_wnd_ns(xs), &resent) &&
+		    resent)
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
+	}
 
 	/*
 	 * A reduction for an ECN echo holds until data sent after it is
@@ -615,8 +695,10 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 	case XTCP_CA_CWR:
 		break;
 	case XTCP_CA_LOSS:
-		if (!xtcp_seq_lt(xs->snd_una, xs->high_seq))
+		if (!xtcp_seq_lt(xs->snd_una, xs->high_seq)) {
 			xs->ca_state = XTCP_CA_OPEN;
+			xtcp_rack_recovered(&xs->sb);
+		}
 		if (s->acked)
 			xs->ca_ops->cong_avoid(&xs->cc, acked_segs, now_ms,
 					       xs->rtt.srtt_us);
@@ -628,6 +710,7 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 			/* full ACK (RFC 6582 3.2 step 3) */
 			xs->cc.cwnd = min(xs->cc.ssthresh, XTCP_MAX_CWND);
 			xs->ca_state = XTCP_CA_OPEN;
+			xtcp_rack_recovered(&xs->sb);
 			if (!xs->sack_ok)
 				xs->sb.sacked_out = 0;
 			break;

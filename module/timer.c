@@ -66,8 +66,11 @@ XTCP_EXPORT_FOR_TEST(xtcp_rtt_init);
  *
  * First sample: SRTT = R, RTTVAR = R/2.  Later ones: RTTVAR = 3/4 RTTVAR +
  * 1/4 |SRTT - R|, then SRTT = 7/8 SRTT + 1/8 R.  RTO = SRTT + max(G,
- * 4 RTTVAR), kept within 200 ms (Linux's minimum, RFC 6298 2.4 allows it)
- * and 120 s.
+ * 4 RTTVAR) with Linux's G of 200 ms (its floor on the variation term,
+ * tcp_rto_min), at most 120 s.  RFC 6298 2.4 asks for a 1 s minimum
+ * instead; Linux's rule gives 200 ms on a LAN and never less than SRTT
+ * plus 200 ms, where a plain 200 ms floor fired spuriously as soon as a
+ * queue added some 100 ms to a 100 ms path.
  */
 void xtcp_rtt_sample(struct xtcp_rtt *r, u32 rtt_us)
 {
@@ -84,9 +87,9 @@ void xtcp_rtt_sample(struct xtcp_rtt *r, u32 rtt_us)
 		r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + delta / 4;
 		r->srtt_us = r->srtt_us - r->srtt_us / 8 + rtt_us / 8;
 	}
-	rto = (u64)r->srtt_us + max_t(u64, XTCP_RTO_GRANULARITY_US,
+	rto = (u64)r->srtt_us + max_t(u64, XTCP_MIN_RTO_US,
 				      4ULL * r->rttvar_us);
-	r->rto_us = clamp_t(u64, rto, XTCP_MIN_RTO_US, XTCP_MAX_RTO_US);
+	r->rto_us = min_t(u64, rto, XTCP_MAX_RTO_US);
 }
 
 XTCP_EXPORT_FOR_TEST(xtcp_rtt_sample);

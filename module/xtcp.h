@@ -36,9 +36,9 @@ struct seq_file;
 #define XTCP_SOMAXCONN		4096	/* net.xtcp.somaxconn, as Linux */
 #define XTCP_MAX_SYN_BACKLOG	1024	/* net.xtcp.max_syn_backlog */
 #define XTCP_INIT_RTO_US	1000000	/* RFC 6298 2.1 */
-#define XTCP_MIN_RTO_US		200000	/* as Linux */
+/* RTO >= SRTT + this: G of RFC 6298, as Linux's tcp_rto_min */
+#define XTCP_MIN_RTO_US		200000
 #define XTCP_MAX_RTO_US		120000000
-#define XTCP_RTO_GRANULARITY_US	1000	/* G of RFC 6298 */
 #define XTCP_SYN_RETRIES	6
 #define XTCP_SYNACK_RETRIES	5
 #define XTCP_DATA_RETRIES	15
@@ -122,6 +122,10 @@ enum {
  * @reord_bytes: the largest reordering seen: how far below the highest
  *	SACK a segment that was never resent arrived
  * @delivered_ns: latest send time of a segment acknowledged or SACKed
+ * @dsack_round: RACK: SND.MAX when a D-SACK last widened the reordering
+ *	window, 0 once SND.UNA passed it (one step per round trip)
+ * @reo_wnd_steps: RACK: the reordering window in quarters of SRTT (0 is 1)
+ * @reo_wnd_persist: RACK: recoveries left before the window shrinks back
  *
  * Bytes of sequence space, so splitting a segment changes nothing here.
  * RFC 6675's pipe is (SND.MAX - SND.UNA) - sacked_out - lost_out +
@@ -134,7 +138,13 @@ struct xtcp_scoreboard {
 	u32	highest_sack;
 	u32	reord_bytes;
 	u64	delivered_ns;
+	u32	dsack_round;
+	u8	reo_wnd_steps;
+	u8	reo_wnd_persist;
 };
+
+#define XTCP_RACK_MAX_STEPS	4	/* the window grows up to SRTT */
+#define XTCP_RACK_PERSIST	16	/* recoveries a grown window lasts */
 
 /**
  * struct xtcp_cc - congestion window state (module/cong.c)
@@ -186,6 +196,7 @@ struct xtcp_cong_ops {
  * @dupack: a duplicate ACK in RFC 5681's sense
  * @tsecr: its echoed timestamp, 0 for none
  * @ece: an ECN echo on an ECN connection: congestion ahead
+ * @dsack: it reported a segment received twice (RFC 2883)
  */
 struct xtcp_ack_sample {
 	u32	prior_pipe;
@@ -194,6 +205,7 @@ struct xtcp_ack_sample {
 	bool	dupack;
 	u32	tsecr;
 	bool	ece;
+	bool	dsack;
 };
 
 /* Congestion states of the sender (XTCP_CA_*): in uapi/linux/xtcp.h. */
@@ -891,8 +903,12 @@ u32 xtcp_sacktag(struct sock *sk, struct sk_buff_head *q, u32 ack,
 u32 xtcp_mark_lost(struct sk_buff_head *q, u32 snd_max,
 		   struct xtcp_scoreboard *sb, u32 thresh);
 u32 xtcp_dupthresh(const struct xtcp_sock *xs);
-u32 xtcp_mark_lost_resends(struct sk_buff_head *q, struct sk_buff *end,
-			   struct xtcp_scoreboard *sb, u64 reo_wnd_ns);
+u32 xtcp_rack_mark_lost(struct sk_buff_head *q, struct sk_buff *end,
+			struct xtcp_scoreboard *sb, u64 reo_wnd_ns, u32 *resent);
+u64 xtcp_rack_reo_wnd_ns(u32 srtt_us, u32 steps);
+void xtcp_rack_dsack(struct xtcp_scoreboard *sb, u32 snd_una, u32 snd_max,
+		     bool dsack);
+void xtcp_rack_recovered(struct xtcp_scoreboard *sb);
 bool xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb);
 void xtcp_enter_loss(struct sock *sk);
 void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s);

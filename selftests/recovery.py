@@ -798,6 +798,91 @@ def t_fast_retransmit_nosack():
     fast_retransmit(False)
 
 
+# ------------------------------------------------------- rack_burst_loss
+
+@test("rack_burst_loss: with the reordering threshold grown past 10, a "
+      "burst of 5 losses with 5 segments SACKed above it is resent at the "
+      "first ACK that SACKs later data (RACK), not a hole per round trip")
+def t_rack_burst():
+    knobs()
+    no_tlp()
+    s, c, _ = active_open(mss=1000, rtt=SLOW_RTT)
+    check(c.sack and c.ts, "SACK and timestamps not agreed")
+    mss = eff_mss(1000, c)
+    data = PATTERN[:60 * mss]
+    total = len(data)
+    st = Stream(c.rcv_nxt, total)
+    writer = Bg(s.sendall, data)
+    # flight 1: its last segment is SACKed first, then all are ACKed: the
+    # others arrived late without being resent (reordering of n1 segments)
+    f1 = [x for x in burst(c, 0.08) if x.dlen]
+    n1 = len(f1)
+    check(n1 >= 6, "only %d segments in the first flight", n1)
+    for x in f1:
+        st.take(x)
+    c.send(ACK, ack=st.base, sack=[(f1[-1].seq, f1[-1].end)])
+    c.send(ACK, ack=st.ack())
+    # flight 2: hole A, n1 + 1 segments SACKed (recovery starts), burst B
+    # of 5, then the rest SACKed: fewer above B than the threshold
+    f2 = [x for x in burst(c, 0.08) if x.dlen]
+    k = n1 + 1
+    check(len(f2) >= k + 8, "only %d segments in the second flight (%d "
+          "needed)", len(f2), k + 8)
+    hole_a, sacked = f2[0], f2[1:k + 1] + f2[k + 6:]
+    burst_b = f2[k + 1:k + 6]
+    diag("flight 1: %d segments; flight 2: %d: A lost, %d SACKed, 5 lost "
+         "(B), %d SACKed" % (n1, len(f2), k, len(f2) - k - 6))
+    info = tcp_info(s)
+    # B must be older than RACK's window (at most SRTT) when later data
+    # leaves; and the RTO must not fire meanwhile
+    wait = info["rtt"] / 1e6 + 0.05 * SCALE
+    diag("srtt %.0f ms, rto %.0f ms: the SACKs wait %.0f ms" % (
+        info["rtt"] / 1e3, info["rto"] / 1e3, wait * 1e3))
+    check(wait < info["rto"] / 1e6 * 0.6, "no room before the RTO")
+    time.sleep(wait)
+    for x in sacked:
+        st.take(x)
+        c.send(ACK, ack=st.ack(), sack=st.blocks())
+    resent = set()
+    r1 = [x for x in burst(c, 0.08) if x.dlen]
+    check(any(x.seq == hole_a.seq for x in r1), "hole A not resent after "
+          "%d SACKs", len(sacked))
+    new = [x for x in r1 if seq_diff(x.seq, f2[-1].end) >= 0]
+    check(new, "no new data sent in recovery: nothing for RACK to go by")
+    for x in r1:
+        if x not in new[2:]:
+            st.take(x)
+        resent.update(b.seq for b in burst_b if b.seq == x.seq)
+    # the ACK of A: a partial ACK that SACKs two of the new segments (the
+    # rest still on their way), so that fewer segments than the threshold
+    # are SACKed above B: IsLost() names only its first segment
+    c.send(ACK, ack=st.ack(), sack=st.blocks())
+    r2 = [x for x in burst(c, 0.08) if x.dlen]
+    at_partial = sum(1 for x in r2 for b in burst_b if b.seq == x.seq)
+    # then up to 5 more of the new segments arrive, each SACKed by a
+    # duplicate ACK (as a receiver would; Linux's PRR paces its resends
+    # by them): still no more than 10 SACKed above B, and nothing of B
+    # acknowledged: the same round trip
+    later = []
+    for x in new[2:7]:
+        st.take(x)
+        c.send(ACK, ack=st.ack(), sack=st.blocks())
+        later += [y for y in burst(c, 0.03, 0.1) if y.dlen]
+    for x in new[7:] + r2 + later:
+        st.take(x)
+    for x in r2 + later:
+        resent.update(b.seq for b in burst_b if b.seq == x.seq)
+    diag("B resent: %d of 5 (%d with A, %d at the partial ACK, %d at the "
+         "%d duplicate ACKs after it)" % (
+             len(resent), sum(1 for x in r1 for b in burst_b
+                              if b.seq == x.seq), at_partial,
+             sum(1 for x in later for b in burst_b if b.seq == x.seq),
+             len(new[2:7])))
+    check_eq(len(resent), 5, "segments of B resent in the round trip")
+    finish_stream(c, st)
+    writer.finish()
+
+
 # ------------------------------------------------------- nagle_and_nodelay
 
 def check_held(c, hold, what):
