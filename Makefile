@@ -14,7 +14,7 @@ BUILD := $(TOP)/build
 SRC_FILES := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] uapi/linux/*.h)
 
 .PHONY: all modules clean deps help stock debug kunit-kernel kunit selftests \
-	test demo dkms-test checkpatch sparse print-kdir
+	test demo bench dkms-test checkpatch sparse print-kdir
 
 all: modules
 
@@ -56,6 +56,9 @@ test: deps
 demo: deps stock
 	@tools/demo
 
+bench: deps stock
+	@tools/bench
+
 dkms-test: deps
 	@tools/dkms-test
 
@@ -78,6 +81,8 @@ help:
 	@echo "make deps       install (apt) everything build and tests need"
 	@echo "make demo       boot the stock kernel in QEMU and show a handshake and teardown"
 	@echo "make test       everything: KUnit on the debug kernel, selftests on both kernels, dkms"
+	@echo "make bench      XTCP against Linux TCP in one stock-kernel guest: throughput, CPU,"
+	@echo "                latency, connection rate, memory; medians and ratios (build/logs/bench.txt)"
 	@echo "make kunit      KUnit suites on the debug kernel"
 	@echo "make selftests  selftests on the stock and the debug kernel"
 	@echo "make kunit-kernel  build (or reuse) the cached debug kernel"
