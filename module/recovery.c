@@ -755,6 +755,7 @@ bool xtcp_xmit_lost(struct sock *sk, u32 *quota)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb, *next;
 	bool sent = false;
+	u32 undo;
 
 	if (xs->sb.lost_out == xs->sb.retrans_out)
 		return false;	/* every lost segment was resent */
@@ -772,11 +773,20 @@ bool xtcp_xmit_lost(struct sock *sk, u32 *quota)
 			break;
 		next = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 		       skb_queue_next(&sk->sk_write_queue, skb);
+		/*
+		 * Eifel's mark: the clock before the first resend is stamped,
+		 * never after (a millisecond tick in between made an ACK of
+		 * the resend itself look older than it, and undid a real
+		 * recovery)
+		 */
+		undo = 0;
+		if (!xs->undo_tsval && xs->ts_ok)
+			undo = xtcp_ts_now(xs) ? : 1;
 		if (xtcp_retransmit_skb(sk, skb) == -ENOBUFS)
 			break;
 		xtcp_tag(&xs->sb, skb, cb->sacked | XTCP_TAG_RETRANS);
-		if (!xs->undo_tsval && xs->ts_ok)
-			xs->undo_tsval = xtcp_ts_now(xs) ? : 1;
+		if (undo)
+			xs->undo_tsval = undo;
 		XTCP_INC_STATS(sock_net(sk), xs->ca_state == XTCP_CA_LOSS ?
 			       XTCP_MIB_SLOWSTARTRETRANS :
 			       XTCP_MIB_FASTRETRANS);
