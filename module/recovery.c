@@ -373,6 +373,15 @@ u32 xtcp_rack_mark_lost(struct sk_buff_head *q, struct sk_buff *end,
 
 		if (skb == end)
 			break;
+		/*
+		 * The queue is in order of first transmission: past a segment
+		 * never resent (nor taken for lost, whose resend may have been
+		 * stamped and then failed) that is too recent, every segment
+		 * was sent later still.  The walk per ACK stops there.
+		 */
+		if (!cb->retrans && !(tags & XTCP_TAG_LOST) &&
+		    cb->tx_ns + reo_wnd_ns >= sb->delivered_ns)
+			break;
 		if ((tags & XTCP_TAG_SACKED) ||
 		    (tags & (XTCP_TAG_LOST | XTCP_TAG_RETRANS)) == XTCP_TAG_LOST ||
 		    cb->tx_ns + reo_wnd_ns >= sb->delivered_ns)
