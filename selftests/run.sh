@@ -10,8 +10,18 @@
 # line "selftests: N passed, N failed, N skipped" counting subtests.
 # Exits 0 only if nothing failed.
 #
+# A TEST given as a path (with a "/") runs that script instead of one of
+# selftests/ (tools/harness/selftest runs its canary that way).
+#
 # --module loads the module first (insmod, unless already loaded) and
-# hands it to modload.sh; the module is left loaded or unloaded as found.
+# hands it to modload.sh; the module is left loaded or unloaded as found,
+# and an unload that fails is a failure.
+#
+# On a kernel with kmemleak (the debug kernel), kmemleak is scanned before
+# the first test (leaks from boot or insmod), after each test (its leaks
+# fail that test, and are then marked as seen) and after the module is
+# unloaded at the end; any leak is a failure, nothing is ignored.  Leaks
+# younger than kmemleak's 5 s are found by the next scan.
 # With XTCP_FAMILY=inet every test uses Linux TCP on both sides, to check
 # the tests themselves.  Writes only under $TMPDIR (default /tmp): the
 # programs are built there when selftests/ is read-only and selftests/bin
@@ -60,6 +70,14 @@ while [ $# -gt 0 ]; do
 		usage >&2
 		exit 1
 		;;
+	*/*)
+		if [ ! -f "$1" ]; then
+			echo "$0: no test script '$1'" >&2
+			exit 1
+		fi
+		tests+=("$(realpath "$1")")
+		shift
+		;;
 	*)
 		t=${1%.sh}.sh
 		if [ ! -f "$DIR/$t" ]; then
@@ -95,7 +113,8 @@ finish()
 {
 	local ns i
 
-	# Put the module back as found.
+	# Put the module back as found; 1 if it could not be unloaded.
+	UNLOAD_FAILED=0
 	if [ -n "$MOD" ]; then
 		if [ $MOD_WAS_LOADED = 1 ] && ! is_loaded; then
 			insmod "$MODULE" || echo "# could not re-load $MODULE"
@@ -108,6 +127,7 @@ finish()
 			if is_loaded; then
 				echo "# could not unload $MOD (refcnt $(cat \
 				     "/sys/module/$MOD/refcnt" 2>/dev/null))"
+				UNLOAD_FAILED=1
 			fi
 		fi
 	fi
@@ -117,6 +137,29 @@ finish()
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$WORK"
+}
+
+# kmemleak, where the kernel has it (tools/kmemleak-scan: 0 none, 1 leaks,
+# 77 not available).  leak_scan WHAT [SLEEP]: scan twice, SLEEP seconds
+# apart (default 0: a scan takes some 12 s on the debug kernel, and objects
+# younger than kmemleak's 5 s are left to the next scan), show what was
+# found, mark it as seen; returns 1 if there were leaks, blamed on WHAT.
+SCAN=$DIR/../tools/kmemleak-scan
+KMEMLEAK=0
+[ -e /sys/kernel/debug/kmemleak ] && [ -x "$SCAN" ] && KMEMLEAK=1
+leak_scan()
+{
+	local out
+
+	[ "$KMEMLEAK" = 1 ] || return 0
+	out=$("$SCAN" --clear --sleep "${2:-0}" 2>&1)
+	case $? in
+	0) return 0 ;;
+	77) KMEMLEAK=0; echo "# $out"; return 0 ;;
+	esac
+	printf '%s\n' "$out" | head -n 120 | sed 's/^/# /'
+	echo "# kmemleak: the leaks above are blamed on $1"
+	return 1
 }
 trap finish EXIT
 trap 'exit 143' TERM
@@ -166,20 +209,55 @@ if [ -n "$MODULE" ]; then
 	fi
 fi
 
+# Each test is marked in the kernel log ("xtcp-selftests: running T"), so
+# that a report there is blamed on the test that ran (here, and by
+# tools/check-kernel-log on the whole console log afterwards).
+kmsg_mark()
+{
+	echo "<5>xtcp-selftests: running $1" >/dev/kmsg 2>/dev/null
+}
+
+# kernel_reports T: 1 if the kernel log since T's mark has a report
+# (tools/check-kernel-log: BUG, WARNING, KASAN, lockdep, leaks, stalls...).
+CHECK=$DIR/../tools/check-kernel-log
+kernel_reports()
+{
+	local k=$WORK/kmsg.$1
+
+	dmesg 2>/dev/null | awk -v m="xtcp-selftests: running $1\$" \
+		'$0 ~ m { n = 0; delete l } { l[n++] = $0 }
+		 END { for (i = 0; i < n; i++) print l[i] }' >"$k"
+	[ -s "$k" ] && [ -x "$CHECK" ] || return 0
+	"$CHECK" "$k" | head -n 80 | sed 's/^/# /'
+	return "${PIPESTATUS[0]}"
+}
+
 PASSED=0
 FAILED=0
 SKIPPED=0
+if [ "$KMEMLEAK" = 1 ]; then
+	echo "# kmemleak: scanning before, after each test, and after the unload"
+	if ! leak_scan "the boot or the module load (before any test)"; then
+		echo "not ok 0 - kmemleak before the first test"
+		FAILED=$((FAILED + 1))
+	fi
+fi
 n=0
-for t in "${tests[@]}"; do
+for path in "${tests[@]}"; do
 	n=$((n + 1))
+	case $path in
+	/*) t=$(basename "$path") ;;
+	*) t=$path path=$DIR/$path ;;
+	esac
 	log=$WORK/$t.log
 	echo "# selftests: xtcp: $t"
+	kmsg_mark "$t"
 	limit=$TIMEOUT
 	# the netem transfers take minutes: their own, larger limit
 	[ "$t" != netem.sh ] || limit=${XTCP_NETEM_TIMEOUT:-2400}
 	[ "$t" != xtcprun.sh ] || limit=${XTCP_XTCPRUN_TIMEOUT:-$TIMEOUT}
 	[ "$t" != ecn.sh ] || limit=${XTCP_ECN_TIMEOUT:-$TIMEOUT}
-	timeout -k 10 "$limit" bash "$DIR/$t" </dev/null 2>&1 |
+	timeout -k 10 "$limit" bash "$path" </dev/null 2>&1 |
 		tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 
@@ -196,6 +274,16 @@ for t in "${tests[@]}"; do
 	fi
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		echo "# $t: timed out after ${limit}s"
+	fi
+	if ! kernel_reports "$t"; then
+		echo "# $t: the kernel log has reports from this test (above)"
+		f=$((f + 1))
+		rc=1
+	fi
+	if ! leak_scan "$t"; then
+		echo "# $t: kmemleak found leaks after this test"
+		f=$((f + 1))
+		rc=1
 	fi
 	if [ "$rc" = 0 ] && [ "$f" = 0 ] && [ $((p + s)) -gt 0 ]; then
 		echo "ok $n - $t"
@@ -215,5 +303,13 @@ done
 [ $MOD_FAILED = 1 ] && FAILED=$((FAILED + 1))
 finish
 trap - EXIT
+if [ "$UNLOAD_FAILED" = 1 ]; then
+	echo "not ok $((n + 1)) - unload $MOD after the tests"
+	FAILED=$((FAILED + 1))
+fi
+if [ -n "$MOD" ] && ! leak_scan "the module's unload (after all tests)" 5; then
+	echo "not ok $((n + 1)) - kmemleak after unloading $MOD"
+	FAILED=$((FAILED + 1))
+fi
 echo "selftests: $PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" = 0 ]
