@@ -14,7 +14,7 @@ BUILD := $(TOP)/build
 SRC_FILES := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] uapi/linux/*.h)
 
 .PHONY: all modules clean deps help stock debug kunit-kernel kunit selftests \
-	test demo bench dkms-test checkpatch sparse print-kdir
+	harness test demo bench dkms-test checkpatch sparse print-kdir
 
 all: modules
 
@@ -44,6 +44,9 @@ kunit-kernel: deps
 
 kunit: debug
 	@tools/run-kunit build/debug
+
+harness: debug
+	@tools/harness/selftest
 
 selftests: stock debug
 	@$(MAKE) -s -C selftests
@@ -84,6 +87,8 @@ help:
 	@echo "make bench      XTCP against Linux TCP in one stock-kernel guest: throughput, CPU,"
 	@echo "                latency, connection rate, memory; medians and ratios (build/logs/bench.txt)"
 	@echo "make kunit      KUnit suites on the debug kernel"
+	@echo "make harness    the harness's self-test: a canary module's leak, WARN and KUnit"
+	@echo "                failures must fail the KUnit and selftest runners"
 	@echo "make selftests  selftests on the stock and the debug kernel"
 	@echo "make kunit-kernel  build (or reuse) the cached debug kernel"
 	@echo "make sparse     build with sparse (C=2) and W=1"
