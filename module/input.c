@@ -609,6 +609,29 @@ static bool xtcp_rcv_data(struct sock *sk, struct sk_buff *skb, bool *fin,
 }
 
 /*
+ * RFC 9293 3.6.1 (RFC 1122 4.2.2.13): new data for a socket whose user has
+ * closed it (FIN-WAIT-1 or -2 after close() or shutdown(SHUT_RDWR)) can
+ * never be read: answer it with RST and abort, as Linux does
+ * (TCPAbortOnData).  Return: true if the connection was aborted.
+ */
+static bool xtcp_abort_on_data(struct sock *sk, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 end = cb->end_seq - !!(cb->flags & TCPHDR_FIN);
+
+	if (!(sk->sk_shutdown & RCV_SHUTDOWN) ||
+	    !xtcp_seq_gt(end, xtcp_sk(sk)->rcv_nxt))
+		return false;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
+	xtcp_send_reset_reply(sock_net(sk), skb);
+	WRITE_ONCE(sk->sk_err, ECONNRESET);
+	xtcp_transition(sk, XTCP_EV_ABORT);
+	xtcp_done(sk);
+	sk_error_report(sk);
+	return true;
+}
+
+/*
  * ACK received data now, or let it wait (delayed ACK): at once when asked
  * to, in quick-ACK mode (the start of a connection, after disorder), or
  * when more than one full-sized segment is unacknowledged, as Linux.
@@ -785,6 +808,9 @@ static void xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	case XTCP_ESTABLISHED:
 	case XTCP_FIN_WAIT1:
 	case XTCP_FIN_WAIT2:
+		if (skb->len && sk->sk_state != XTCP_ESTABLISHED &&
+		    xtcp_abort_on_data(sk, skb))
+			goto drop;
 		if (unlikely((cb->flags & TCPHDR_URG) ||
 			     xs->urg_data == XTCP_URG_NOTYET))
 			xtcp_urg_rcv(sk, skb);

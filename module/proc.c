@@ -115,6 +115,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_OFOQUEUE]		= "TCPOFOQueue",
 	[XTCP_MIB_OFODROP]		= "TCPOFODrop",
 	[XTCP_MIB_ABORTONCLOSE]		= "TCPAbortOnClose",
+	[XTCP_MIB_ABORTONDATA]		= "TCPAbortOnData",
 	[XTCP_MIB_ABORTONLINGER]	= "TCPAbortOnLinger",
 	[XTCP_MIB_ABORTONTIMEOUT]	= "TCPAbortOnTimeout",
 	[XTCP_MIB_SEQDROPS]		= "SeqDrops",

@@ -7,7 +7,9 @@ The TCP connection lifecycle against a scripted peer: the socket under test
 is this script writing crafted segments and reading the SUT's, so every
 exchange is deterministic.  Each subtest checks the flags, sequence and
 acknowledgment numbers of the SUT's segments (RFC 9293, RFC 5961, RFC 1337,
-RFC 2525) and the states /proc/net/xtcp (or /proc/net/tcp) shows.
+RFC 2525) and the states /proc/net/xtcp (or /proc/net/tcp) shows.  Each RST
+the SUT must send is also counted (Tcp OutRsts), so that one from Linux TCP
+(which answers what no XTCP socket takes) cannot pass for XTCP's.
 
 Run it through lifecycle.sh, which gives it a private network namespace.
 Numbers in the segment logs are relative to the ISN of each side.
@@ -395,9 +397,11 @@ def t_close_unread():
     s, c, _, _ = active_open()
     send_data(c, b"u" * 100)
     x = c.rcv_nxt
+    before = rst_counts()
     s.close()
     r = c.expect("RST")
     only_flags(r, RST, "answer to close()", allow=ACK)
+    check_rst_origin(before, "RST of close()")
     check_eq(r.seq, x, "RST seq (snd.nxt)")
     if r.flags & ACK:
         check_eq(r.ack, c.snd_nxt, "RST ack")
@@ -411,9 +415,11 @@ def t_linger_zero():
     s, c, _, _ = active_open()
     x = c.rcv_nxt
     set_linger(s, 1, 0)
+    before = rst_counts()
     s.close()
     r = c.expect("RST")
     only_flags(r, RST, "answer to close()", allow=ACK)
+    check_rst_origin(before, "RST of close()")
     check_eq(r.seq, x, "RST seq (snd.nxt)")
     check_state(FAM, c.sport, c.pport, None)
     check_eq(c.quiet(), [], "segments after the RST")
@@ -803,44 +809,219 @@ def t_oow_ratelimit():
     check_alive(s, c)
 
 
-# ------------------------------------------------------ RST without socket
+# ------------------------------------------------------------ RSTs sent
+#
+# Every RST of these cases must be the SUT's own: the family under test
+# counts exactly one more Tcp OutRsts for it and, for XTCP, Linux TCP counts
+# none (a segment no XTCP socket takes goes on to Linux TCP, which would
+# answer with a RST just alike).
 
-@test("no socket: SYN to a closed port -> RST|ACK seq 0 ack SEG.SEQ+1")
-def t_closed_syn():
+def rst_counts():
+    """(Tcp OutRsts of the family under test, Tcp OutRsts of Linux TCP)."""
+    return (counter(FAM, "Tcp", "OutRsts"), counter("inet", "Tcp", "OutRsts"))
+
+
+def check_rst_origin(before, what, n=1):
+    """Since BEFORE (rst_counts()) the SUT's family sent N RSTs and, when
+    that is XTCP, Linux TCP none."""
+    after = rst_counts()
+    check(None not in before + after, "%s: no Tcp OutRsts counter (%s)",
+          what, "/proc/net/xtcp_snmp" if FAM == "xtcp" else "/proc/net/snmp")
+    diag("  Tcp OutRsts: %s %d -> %d%s" % (
+        FAM, before[0], after[0], ", Linux TCP %d -> %d" % (
+            before[1], after[1]) if FAM == "xtcp" else ""))
+    check_eq(after[0] - before[0], n,
+             "%s: RSTs counted by %s (Tcp OutRsts)" % (what, FAM))
     if FAM == "xtcp":
-        diag("(no XTCP socket has the port: the kernel's TCP answers)")
+        check_eq(after[1] - before[1], 0,
+                 "%s: RSTs counted by Linux TCP (not XTCP's RST)" % what)
+
+
+def expect_rst(c, seq, what, ack=None, timeout=None):
+    """The SUT's next RST on C (other segments, e.g. retransmitted SYNs,
+    skipped): flags exactly RST (RST|ACK with ACK), seq SEQ, no payload."""
+    r = c.wait(lambda x: x.flags & RST, what, timeout=timeout, bad=None)
+    only_flags(r, RST | (ACK if ack is not None else 0), what)
+    check_eq(r.seq, seq, what + " seq")
+    if ack is not None:
+        check_eq(r.ack, ack, what + " ack")
+    check_eq(r.dlen, 0, what + " payload")
+    return r
+
+
+@test("no XTCP socket: a SYN to the port goes on to Linux TCP (its RST|ACK), "
+      "XTCP sends nothing")
+def t_closed_syn():
+    # not XTCP's RST: this checks that XTCP leaves alone a segment that no
+    # XTCP socket takes (the netfilter hook accepts it)
     c = new_conn(port(), sport=port())
+    before = rst_counts()
     c.send(SYN, opts=[("mss", 1460)])
-    r = c.expect("RST")
+    r = c.expect("Linux TCP's RST")
     only_flags(r, RST | ACK, "answer to the SYN")
     check_eq(r.seq, 0, "RST seq")
     check_eq(r.ack, seq_add(c.iss, 1), "RST ack")
     check_eq(r.dlen, 0, "RST payload")
+    after = rst_counts()
+    check_eq(after[1] - before[1], 1, "RSTs counted by Linux TCP")
+    if FAM == "xtcp":
+        check_eq(after[0] - before[0], 0, "RSTs counted by XTCP")
+    check_eq(c.quiet(), [], "segments after the RST")
 
 
-@test("no socket: ACK to a closed port -> RST seq SEG.ACK")
+@test("no XTCP socket: an ACK to the port goes on to Linux TCP (its RST seq "
+      "SEG.ACK), XTCP sends nothing")
 def t_closed_ack():
     c = new_conn(port(), sport=port())
+    before = rst_counts()
     c.send(ACK, ack=0x12345678)
-    r = c.expect("RST")
+    r = c.expect("Linux TCP's RST")
     only_flags(r, RST, "answer to the ACK")
     check_eq(r.seq, 0x12345678, "RST seq")
+    after = rst_counts()
+    check_eq(after[1] - before[1], 1, "RSTs counted by Linux TCP")
+    if FAM == "xtcp":
+        check_eq(after[0] - before[0], 0, "RSTs counted by XTCP")
 
 
-@test("listener: ACK without SYN -> RST seq SEG.ACK, no child")
-def t_listener_ack():
-    lport = port()
-    lsk = listener(lport)
-    c = new_conn(port(), sport=lport)
-    c.send(ACK | PSH, b"no handshake", ack=0x0badcafe)
-    r = c.expect("RST")
-    only_flags(r, RST, "answer to the ACK")
-    check_eq(r.seq, 0x0badcafe, "RST seq")
-    check_eq(state_name(state_of(FAM, lport, c.pport)), "(no socket)",
+def check_listener_alone(lsk, lport, pport):
+    check_eq(state_name(state_of(FAM, lport, pport)), "(no socket)",
              "state of a child socket")
     check_eq(state_name(state_of(FAM, lport, None)), "LISTEN",
              "listener state")
     check_eq(poll_events(lsk, select.POLLIN, 0), 0, "poll() of the listener")
+
+
+@test("LISTEN: ACK without SYN -> the SUT's RST seq SEG.ACK, no child")
+def t_listener_ack():
+    lport = port()
+    lsk = listener(lport)
+    c = new_conn(port(), sport=lport)
+    before = rst_counts()
+    c.send(ACK | PSH, b"no handshake", ack=0x0badcafe)
+    expect_rst(c, 0x0badcafe, "RST to the ACK")
+    check_rst_origin(before, "RST to the ACK")
+    check_listener_alone(lsk, lport, c.pport)
+    check_eq(c.quiet(), [], "segments after the RST")
+
+
+@test("LISTEN: SYN|ACK -> the SUT's RST seq SEG.ACK, no child, no SYN-ACK")
+def t_listener_synack():
+    lport = port()
+    lsk = listener(lport)
+    c = new_conn(port(), sport=lport)
+    before = rst_counts()
+    c.send(SYN | ACK, ack=0x0badcafe, opts=[("mss", 1460)], advance=False)
+    expect_rst(c, 0x0badcafe, "RST to the SYN|ACK")
+    check_rst_origin(before, "RST to the SYN|ACK")
+    check_listener_alone(lsk, lport, c.pport)
+    check_eq(c.quiet(), [], "segments after the RST")
+    # the listener still works
+    c.send(SYN, opts=[("mss", 1460)])
+    c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
+    c.send(ACK)
+    xaccept(lsk, T_EXPECT)[0].close()
+
+
+@test("SYN_SENT: ACK of ISS or beyond SND.NXT -> the SUT's RST seq SEG.ACK, "
+      "connect goes on")
+def t_synsent_bad_ack():
+    pport = port()
+    c = new_conn(pport)
+    s = sut_socket()
+    s.setblocking(False)
+    err = xconnect(s, PEER, pport)
+    check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
+          errno.errorcode.get(err, err))
+    syn = c.expect("SYN")
+    iss = syn.seq
+    # SEG.ACK =< ISS: a SYN-ACK of an older SYN
+    before = rst_counts()
+    c.send(SYN | ACK, ack=iss, opts=[("mss", 1460)], advance=False)
+    expect_rst(c, iss, "RST to the SYN-ACK acking ISS")
+    check_rst_origin(before, "RST to the SYN-ACK acking ISS")
+    check_state(FAM, c.sport, pport, SYN_SENT)
+    # SEG.ACK > SND.NXT: a bare ACK of what was never sent
+    bad = seq_add(iss, 2)
+    before = rst_counts()
+    c.send(ACK, ack=bad, seq=seq_add(c.iss, 1), advance=False)
+    expect_rst(c, bad, "RST to the ACK beyond SND.NXT")
+    check_rst_origin(before, "RST to the ACK beyond SND.NXT")
+    check_state(FAM, c.sport, pport, SYN_SENT)
+    check_eq(so_error(s), 0, "SO_ERROR after the RSTs")
+    # the right SYN-ACK still completes the handshake
+    c.send(SYN | ACK, ack=seq_add(iss, 1), opts=[("mss", 1460)])
+    ack = c.wait(lambda x: x.flags & ACK and not x.flags & SYN,
+                 "ACK of the SYN-ACK")
+    check_eq(ack.ack, c.snd_nxt, "ACK of the SYN-ACK: ack")
+    check_state(FAM, c.sport, pport, ESTABLISHED)
+
+
+@test("SYN_RECV (request): ACK of anything but the SYN-ACK -> the SUT's RST "
+      "seq SEG.ACK, the request survives")
+def t_request_bad_ack():
+    lport = port()
+    lsk = listener(lport)
+    c = new_conn(port(), sport=lport)
+    c.send(SYN, opts=[("mss", 1460)])
+    sa = c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
+    for what, bad in (("beyond the SYN-ACK", seq_add(sa.seq, 1001)),
+                      ("of ISS", sa.seq)):
+        before = rst_counts()
+        c.send(ACK, ack=bad)
+        expect_rst(c, bad, "RST to the ACK " + what)
+        check_rst_origin(before, "RST to the ACK " + what)
+        check_eq(poll_events(lsk, select.POLLIN, 0), 0,
+                 "poll() of the listener after the ACK " + what)
+    # the request is still there: the right ACK completes it
+    c.send(ACK | PSH, b"late but right")
+    a, _ = xaccept(lsk, T_EXPECT)
+    set_timeouts(a, 10)
+    TAP.defer(abort, a)
+    check_eq(recv_all(a, 14), b"late but right", "data of the right ACK")
+    check_state(FAM, lport, c.pport, ESTABLISHED)
+
+
+@test("SYN_RECV (simultaneous open): ACK beyond SND.NXT -> the SUT's RST seq "
+      "SEG.ACK, the socket stays")
+def t_simopen_bad_ack():
+    pport = port()
+    c = new_conn(pport)
+    s = sut_socket()
+    s.setblocking(False)
+    err = xconnect(s, PEER, pport)
+    check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
+          errno.errorcode.get(err, err))
+    syn = c.expect("SYN")
+    c.send(SYN, opts=[("mss", 1460)])		# crossing SYN, no ACK
+    c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
+    check_state(FAM, c.sport, pport, SYN_RECV)
+    bad = seq_add(syn.seq, 1001)
+    before = rst_counts()
+    c.send(ACK, ack=bad)
+    expect_rst(c, bad, "RST to the ACK beyond SND.NXT")
+    check_rst_origin(before, "RST to the ACK beyond SND.NXT")
+    check_state(FAM, c.sport, pport, SYN_RECV)
+    c.send(SYN | ACK, seq=c.iss, ack=seq_add(syn.seq, 1),
+           opts=[("mss", 1460)], advance=False)
+    check_state(FAM, c.sport, pport, ESTABLISHED)
+    check_eq(so_error(s), 0, "SO_ERROR")
+
+
+@test("FIN_WAIT2 after close(): new data -> the SUT's RST seq SEG.ACK, "
+      "socket gone (RFC 1122 4.2.2.13)")
+def t_closed_data_rst():
+    s, c, _, _ = active_open()
+    s.close()
+    fin = sut_fin(c)
+    c.send(ACK, ack=fin.end)
+    check_state(FAM, c.sport, c.pport, FIN_WAIT2)
+    before = rst_counts()
+    c.send(ACK | PSH, b"nobody reads this")
+    expect_rst(c, fin.end, "RST to data after close()")
+    check_rst_origin(before, "RST to data after close()")
+    check_state(FAM, c.sport, c.pport, None)
+    check_eq(c.quiet(), [], "segments after the RST")
 
 
 # -------------------------------------------------- reassembly and windows

@@ -5,9 +5,11 @@ sockapi.py --family xtcp|inet [NAME...]
 The socket API of the family under test (SUT) against a Linux TCP peer on
 loopback: blocking and non-blocking connect, refused connections, EAGAIN,
 MSG_PEEK, MSG_WAITALL, SIOCINQ/SIOCOUTQ, poll() events at half and full
-close and after a reset, EPIPE and SIGPIPE, buffer sizes and SO_ERROR, and
-urgent data both ways (MSG_OOB, SO_OOBINLINE, SIOCATMARK, POLLPRI, SIGURG).
-The expected values are Linux's (the rules of POSIX and tcp(7)).
+close and after a reset, EPIPE and SIGPIPE, buffer sizes (SO_RCVBUF
+bounding the window seen on the wire, SO_SNDBUF the send queue) and
+SO_ERROR, and urgent data both ways (MSG_OOB, SO_OOBINLINE, SIOCATMARK,
+POLLPRI, SIGURG).  The expected values are Linux's (the rules of POSIX
+and tcp(7)).
 
 Run it through sockapi.sh, which gives it a private network namespace.
 """
@@ -23,10 +25,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
-from xtcp_pkt import (AF_XTCP, SIOCATMARK, SIOCINQ, SIOCOUTQ, T_EXPECT, Bg,
-                      Fail, Tap, abort, check, check_eq, common_args, diag, ioctl_int,
-                      lo_pair, make_socket, poll_events, poll_str, recv_all,
-                      set_linger, set_timeouts, setup_env, so_error, wait_poll,
+from xtcp_pkt import (AF_XTCP, SIOCATMARK, SIOCINQ, SIOCOUTQ, SYN, T_EXPECT,
+                      T_QUIET, Bg, Fail, Sniffer, Tap, abort, check, check_eq,
+                      common_args, diag, ioctl_int, lo_pair, make_socket,
+                      poll_events, poll_str, recv_all, run, set_linger,
+                      set_timeouts, setup_env, so_error, wait_poll,
                       write_sysctl, xaccept, xbind, xconnect, xgetpeername,
                       xgetsockname)
 from xtcp_pkt import port_allocator, test_registry
@@ -41,6 +44,16 @@ port = port_allocator(22000)
 POLLIN, POLLOUT = select.POLLIN, select.POLLOUT
 POLLERR, POLLHUP, POLLRDHUP = select.POLLERR, select.POLLHUP, select.POLLRDHUP
 ALL = POLLIN | POLLOUT | POLLRDHUP	# POLLERR and POLLHUP always count
+TCP_NODELAY = 1
+# SO_RCVBUF and SO_SNDBUF of the buffer-size cases (the kernel doubles
+# them).  The send queue may pass the doubled SO_SNDBUF by one buffer of
+# up to 64 KiB: Linux and XTCP check the limit only before they start a
+# new skb and fill the last one up to the GSO size (Linux bounds that
+# size to half the peer's largest window, XTCP does not).  An ignored
+# SO_SNDBUF leaves the default's megabytes.
+RCVBUF_SMALL = 8192
+SNDBUF_SMALL = 8192
+SNDBUF_SLACK = 65536
 
 
 
@@ -310,6 +323,10 @@ def t_siocoutq():
     diag("sent %d: SUT SIOCOUTQ %d, peer SIOCINQ %d" % (sent, outq, inq))
     check(0 < outq <= sent, "SIOCOUTQ %d with %d bytes sent", outq, sent)
     check_eq(outq + inq, sent, "SUT SIOCOUTQ + peer SIOCINQ")
+    buf = s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    check(outq <= buf + SNDBUF_SLACK, "SIOCOUTQ %d with SO_SNDBUF 64 KiB "
+          "(%d; at most %d more in the last buffer)", outq, buf,
+          SNDBUF_SLACK)
     check_eq(len(recv_all(peer, sent, 10 * T_EXPECT)), sent,
              "bytes read by the peer")
     end = time.monotonic() + T_EXPECT
@@ -428,6 +445,140 @@ def t_bufsizes():
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
     check_eq(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 65536,
              "SO_RCVBUF of a connected socket after setting 32768")
+
+
+def ethernet_lo():
+    """lo with a 1500-byte MTU for the test (restored after it): segments,
+    windows and buffers as on Ethernet, not in 64 KiB pieces."""
+    with open("/sys/class/net/lo/mtu") as f:
+        old = f.read().strip()
+    run("ip", "link", "set", "dev", "lo", "mtu", "1500")
+    TAP.defer(run, "ip", "link", "set", "dev", "lo", "mtu", old)
+
+
+def fill(tx):
+    """TX (non-blocking meanwhile) sends until no POLLOUT comes for
+    T_QUIET: the bytes it took."""
+    tx.setblocking(False)
+    sent = 0
+    chunk = b"f" * 16384
+    try:
+        while sent < (64 << 20):
+            try:
+                sent += tx.send(chunk)
+            except BlockingIOError:
+                if not wait_poll(tx, POLLOUT, T_QUIET):
+                    break
+    finally:
+        tx.setblocking(True)
+    check(sent < (64 << 20), "64 MiB sent to a peer that reads nothing")
+    return sent
+
+
+def settle(tx, rx, sent):
+    """Wait until nothing is in flight: TX's SIOCOUTQ and RX's SIOCINQ
+    add up to SENT.  Returns (outq, inq)."""
+    end = time.monotonic() + T_EXPECT
+    while True:
+        outq, inq = ioctl_int(tx, SIOCOUTQ), ioctl_int(rx, SIOCINQ)
+        if outq + inq == sent or time.monotonic() > end:
+            break
+        time.sleep(0.02)
+    check_eq(outq + inq, sent, "sender's SIOCOUTQ + receiver's SIOCINQ")
+    return outq, inq
+
+
+def sut_client(lsk, lport, opts=()):
+    """A SUT socket (OPTS set before connect) connected to the Linux
+    listener LSK on LPORT: (sut, peer)."""
+    s = sut_socket()
+    for o in opts:
+        s.setsockopt(*o)
+    err = xconnect(s, LO, lport)
+    check(err == 0, "connect(): %s", os.strerror(err))
+    return s, accept_linux(lsk)
+
+
+def rcvbuf_run(rcvbuf):
+    """A Linux sender fills the SUT, which reads nothing; the SUT has
+    SO_RCVBUF RCVBUF (None: the default).  Returns (the SUT's SO_RCVBUF,
+    the largest window it advertised on the wire, scaled, the bytes it
+    took in)."""
+    lport = port()
+    lsk = linux_listener(lport)
+    sniff = Sniffer("lo")
+    TAP.defer(sniff.close)
+    opts = [(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)] if rcvbuf else []
+    s, peer = sut_client(lsk, lport, opts)
+    sport = xgetsockname(s)[2]
+    peer.setsockopt(socket.IPPROTO_TCP, TCP_NODELAY, 1)
+    sent = fill(peer)
+    _, inq = settle(peer, s, sent)
+    segs = sniff.segments(sport, lport)
+    syns = {x.sport: x for x in segs if x.flags & SYN}
+    check(sport in syns and lport in syns, "SYN or SYN-ACK not captured")
+    ws = syns[sport].opt("wscale")
+    if ws is None or syns[lport].opt("wscale") is None:
+        ws = 0
+    wins = [x.win << ws for x in segs if x.sport == sport and
+            not x.flags & SYN]
+    check(wins, "no segment of the SUT captured")
+    buf = s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    diag("SO_RCVBUF %s -> %d: windows advertised up to %d (wscale %d), "
+         "%d bytes taken in (the sender sent %d)" % (
+             rcvbuf or "default", buf, max(wins), ws, inq, sent))
+    return buf, max(wins), inq
+
+
+@test("SO_RCVBUF bounds the window advertised on the wire and the bytes "
+      "taken in (a reader that reads nothing), the default does not")
+def t_rcvbuf_window():
+    ethernet_lo()
+    buf, win, inq = rcvbuf_run(RCVBUF_SMALL)
+    check_eq(buf, 2 * RCVBUF_SMALL, "SO_RCVBUF read back")
+    check(win <= buf, "window %d advertised with SO_RCVBUF %d (%d)", win,
+          RCVBUF_SMALL, buf)
+    check(inq <= buf, "%d bytes taken in with SO_RCVBUF %d (%d)", inq,
+          RCVBUF_SMALL, buf)
+    _, dwin, dinq = rcvbuf_run(None)
+    check(dwin >= 2 * buf and dinq >= 2 * buf, "with the default SO_RCVBUF "
+          "the window (%d) or the bytes taken in (%d) are not twice those "
+          "allowed by SO_RCVBUF %d (%d): the test cannot tell", dwin, dinq,
+          RCVBUF_SMALL, buf)
+
+
+def sndbuf_run(sndbuf):
+    """The SUT (SO_SNDBUF SNDBUF, None: the default) sends to a Linux
+    peer with a 4 KiB SO_RCVBUF that reads nothing.  Returns (the SUT's
+    SO_SNDBUF, its SIOCOUTQ when the send blocks, the bytes the peer
+    took in)."""
+    lport = port()
+    lsk = linux_listener(lport, [(socket.SOL_SOCKET, socket.SO_RCVBUF,
+                                  4096)])
+    opts = [(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)] if sndbuf else []
+    s, peer = sut_client(lsk, lport, opts)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_NODELAY, 1)
+    sent = fill(s)
+    outq, inq = settle(s, peer, sent)
+    buf = s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    diag("SO_SNDBUF %s -> %d: SIOCOUTQ %d when the send blocked, the peer "
+         "took %d" % (sndbuf or "default", buf, outq, inq))
+    return buf, outq, inq
+
+
+@test("SO_SNDBUF bounds the send queue (SIOCOUTQ when send blocks), the "
+      "default does not")
+def t_sndbuf_queue():
+    ethernet_lo()
+    buf, outq, _ = sndbuf_run(SNDBUF_SMALL)
+    check_eq(buf, 2 * SNDBUF_SMALL, "SO_SNDBUF read back")
+    check(0 < outq <= buf + SNDBUF_SLACK, "SIOCOUTQ %d with SO_SNDBUF %d "
+          "(%d; at most %d more in the last buffer)", outq, SNDBUF_SMALL, buf,
+          SNDBUF_SLACK)
+    _, doutq, _ = sndbuf_run(None)
+    check(doutq >= 2 * outq, "with the default SO_SNDBUF SIOCOUTQ is %d, "
+          "not twice the %d with SO_SNDBUF %d: the test cannot tell", doutq,
+          outq, SNDBUF_SMALL)
 
 
 # ------------------------------------------------------------ urgent data
