@@ -183,6 +183,15 @@ int xsocket(int family)
 	return fd;
 }
 
+void connect_error(const struct sockaddr_in *dst)
+{
+	if (errno == ECONNREFUSED)
+		msg("connect %s: %s (the listener was seen listening)",
+		    sin_str(dst), strerror(errno));
+	else
+		msg_errno("connect %s", sin_str(dst));
+}
+
 int check_name(int fd, bool peer, const struct sockaddr_in *expect,
 	       struct sockaddr_in *out)
 {

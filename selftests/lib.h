@@ -48,6 +48,14 @@ const char *sin_str(const struct sockaddr_in *sin);
 int xsocket(int family);
 
 /*
+ * The diagnostic of a failed connect() to @dst (errno set).  The clients
+ * connect once, never retrying: their callers first wait until the server
+ * is seen in LISTEN, so a refused connect is a listener's failure and is
+ * said to be one.
+ */
+void connect_error(const struct sockaddr_in *dst);
+
+/*
  * Check getsockname() (peer == false) or getpeername() (peer == true):
  * the length must be sizeof(struct sockaddr_in) and sin_family AF_INET.
  * A zero address or port in @expect means "any", except that the port

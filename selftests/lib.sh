@@ -11,6 +11,10 @@
 #   XTCP_INIT_NS  1: run the loopback tests in the current namespace
 #                 instead of a private one
 #   XTCP_PROG_TIMEOUT  time limit of one test program, seconds (30)
+#   XTCP_REQUIRE_DEPS  1 (make test sets it; CI=true does the same): a
+#                 program that "make deps" installs is required, its
+#                 absence fails the subtests that need it instead of
+#                 skipping them
 #   TMPDIR        where temporary files go (default /tmp)
 
 # Variables here are used by the scripts that source this file:
@@ -103,12 +107,17 @@ tap_result()
 }
 
 # End of script: exit 1 if anything failed or is missing, 4 if all
-# skipped, else 0.
+# skipped, else 0.  A failed reference run (see reference) adds one
+# "not ok" past the plan.
 tap_finish()
 {
 	while [ "$TAP_NUM" -lt "$TAP_PLAN" ]; do
 		tap_not_ok "(not run)"
 	done
+	if [ ${#REF_FAILED[@]} -gt 0 ]; then
+		local IFS=,
+		tap_not_ok "reference run failed: the environment, not XTCP (${REF_FAILED[*]})"
+	fi
 	diag "Totals: pass:$TAP_PASS fail:$TAP_FAIL skip:$TAP_SKIP"
 	[ "$TAP_FAIL" -gt 0 ] && exit $KSFT_FAIL
 	[ "$TAP_PASS" -eq 0 ] && [ "$TAP_SKIP" -gt 0 ] && exit $KSFT_SKIP
@@ -132,7 +141,98 @@ tap_bail()
 	tap_finish
 }
 
+# ---------------------------------------------------------- references
+
+# A run with Linux TCP at both ends tests no XTCP code: it is a reference,
+# shown as "# reference: ..." lines with its figures, neither a subtest
+# nor in the plan.  A reference that fails means the test environment is
+# broken (veth, netem, the test programs), not XTCP: tap_finish reports it
+# as one "not ok" past the plan, so that it cannot pass silently.
+REF_FAILED=()
+
+# reference RC WHAT [FIGURES...]: the outcome of the reference run WHAT.
+reference()
+{
+	local rc=$1 what=$2
+
+	shift 2
+	if [ "$rc" = 0 ]; then
+		diag "reference: $what${*:+: $*}"
+	else
+		diag "reference: $what: FAILED${*:+ ($*)}"
+		REF_FAILED+=("$what")
+	fi
+}
+
 # ------------------------------------------------------- prerequisites
+
+# deps_required: true where a program that "make deps" (tools/deps.sh)
+# installs must be there: under make test (XTCP_REQUIRE_DEPS=1) and in CI
+# (CI=true).
+deps_required()
+{
+	[ "${XTCP_REQUIRE_DEPS:-0}" = 1 ] || [ "${CI:-}" = true ]
+}
+
+# need_cmd CMD...: 0 if every CMD is installed (a name in PATH or an
+# executable path).  Otherwise NEED_WHY says which one is missing, and the
+# status is 4 (skip) or, where deps_required, 1 (failure).
+need_cmd()
+{
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 && continue
+		NEED_WHY="$c not installed, and make deps installs it"
+		deps_required && return $KSFT_FAIL
+		return $KSFT_SKIP
+	done
+	return 0
+}
+
+# tap_need RC NAME: the TAP line of subtest NAME, not run because need_cmd
+# returned RC: a skip, or a failure with the reason.
+tap_need()
+{
+	if [ "$1" = $KSFT_SKIP ]; then
+		tap_skip "$2" "$NEED_WHY"
+	else
+		tap_not_ok "$2: $NEED_WHY"
+	fi
+}
+
+# need_or_bail CMD...: after tap_plan: unless every CMD is installed, the
+# remaining subtests skip, or fail where deps_required, and the script
+# ends.
+need_or_bail()
+{
+	local rc
+
+	need_cmd "$@" && return 0
+	rc=$?
+	[ $rc = $KSFT_SKIP ] && tap_bail -s "$NEED_WHY"
+	tap_bail "$NEED_WHY"
+}
+
+# need_or_exit CMD...: for a script that leaves its TAP to a program,
+# before any output: unless every CMD is installed, print a TAP skip of the
+# whole script ("1..0 # SKIP") and exit 4, or, where deps_required, one
+# failed subtest and exit 1.
+need_or_exit()
+{
+	local rc
+
+	need_cmd "$@" && return 0
+	rc=$?
+	echo "TAP version 13"
+	if [ $rc = $KSFT_SKIP ]; then
+		echo "1..0 # SKIP $NEED_WHY"
+	else
+		echo "1..1"
+		echo "not ok 1 - $(basename "$0"): $NEED_WHY"
+	fi
+	exit $rc
+}
 
 # require_env: root, the programs, a known family, AF_XTCP available.
 # Call after tap_plan.
@@ -145,7 +245,7 @@ require_env()
 	*) tap_bail "XTCP_FAMILY must be xtcp or inet, not '$FAM'" ;;
 	esac
 	[ "$(id -u)" = 0 ] || tap_bail -s "must be run as root"
-	command -v ip >/dev/null || tap_bail -s "iproute2 (ip) not found"
+	need_or_bail ip
 	for p in xtcp_echo xtcp_bulk xtcp_bind; do
 		[ -x "$BIN/$p" ] ||
 			tap_bail "$BIN/$p missing: run 'make -C selftests'"
@@ -273,34 +373,31 @@ wait_bg()
 }
 
 # wait_port NS PORT PID FAM: wait until PID (of family FAM) listens on
-# PORT in NS.  Polls /proc/net/tcp and /proc/net/xtcp (same layout;
-# state 0A is LISTEN).  Fails early if PID died.  Where an XTCP listener
-# cannot be seen (no /proc/net/xtcp), it only waits a little: the
-# clients retry refused connections anyway.
+# PORT in NS.  Polls /proc/net/xtcp (FAM xtcp) or /proc/net/tcp (inet),
+# whose state 0A is LISTEN.  Fails early if PID died, or if the file
+# cannot be read: the clients connect only once, after this.
 wait_port()
 {
-	local ns=$1 port=$2 pid=$3 fam=$4 hex i files
+	local ns=$1 port=$2 pid=$3 fam=$4 hex i file=/proc/net/tcp
 
+	[ "$fam" = xtcp ] && file=/proc/net/xtcp
 	hex=$(printf '%04X' "$port")
-	files=$(in_ns "$ns" sh -c 'ls /proc/net/tcp /proc/net/xtcp' \
-		2>/dev/null)
+	if ! in_ns "$ns" test -r "$file"; then
+		diag "cannot read $file${ns:+ in $ns}"
+		return 1
+	fi
 	for ((i = 0; i < 100; i++)); do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			diag "server (pid $pid) exited before listening"
 			return 1
 		fi
-		# shellcheck disable=SC2086
-		in_ns "$ns" cat $files 2>/dev/null |
+		in_ns "$ns" cat "$file" 2>/dev/null |
 			awk -v p=":$hex" \
 			'toupper($2) ~ p "$" && $4 == "0A" { f = 1 }
 			 END { exit !f }' && return 0
-		if [ "$fam" = xtcp ] && ! echo "$files" | grep -q xtcp &&
-		   [ $i -ge 3 ]; then
-			return 0	# cannot see XTCP listeners
-		fi
 		sleep 0.1
 	done
-	diag "nothing listens on port $port after 10 s"
+	diag "nothing listens on port $port in $file after 10 s"
 	return 1
 }
 

@@ -26,14 +26,20 @@
 #            Ethernet header bit is dropped uncounted or goes unnoticed.
 #            The checksum error counters are shown, as diagnostics only.
 #
-# For each profile, four transfers of XTCP_NETEM_SIZE bytes each way at
-# once, every byte and a SHA-256 of each stream checked: family under test
-# with itself, family-under-test client with a Linux TCP server, Linux
-# client with a family-under-test server, and Linux with Linux (the
-# baseline).  Goodput is reported, never asserted: a table at the end, one
-# row per profile, in MB/s of payload moved in both directions together,
-# as timed by the client (xtcp_bulk's "done in").  Only the transfers
-# themselves must succeed, within generous time limits.
+# For each profile, three subtests, transfers of XTCP_NETEM_SIZE bytes each
+# way at once, every byte and a SHA-256 of each stream checked: family
+# under test with itself, family-under-test client with a Linux TCP
+# server, Linux client with a family-under-test server.  Then Linux with
+# Linux, the baseline: a reference, not a subtest ("# reference:" lines
+# with its goodput; if it fails, the environment is broken, and that is
+# one "not ok" past the plan).  Goodput is reported, never asserted: a
+# table at the end, one row per profile, in MB/s of payload moved in both
+# directions together, as timed by the client (xtcp_bulk's "done in").
+# Only the transfers themselves must succeed, within generous time limits.
+#
+# Without tc, or where tc cannot add a netem qdisc, the subtests skip, or
+# fail under make test or in CI (XTCP_REQUIRE_DEPS=1 or CI=true): make deps
+# installs tc, and both kernels of make test have sch_netem.
 #
 # Environment (besides lib.sh's):
 #   XTCP_NETEM_PROFILES  the profiles to run, space-separated (default all:
@@ -45,8 +51,9 @@
 #                        from 1 to over 5 minutes per MiB, so 16M would
 #                        take an hour or more per transfer)
 #   XTCP_NETEM_REPORT    a file to write the goodput table to as well
-#   XTCP_NETEM_BASELINE  0: skip the Linux-with-Linux transfers (a debug
-#                        kernel run checks XTCP's code paths, not goodput)
+#   XTCP_NETEM_BASELINE  0: leave out the Linux-with-Linux reference
+#                        transfers (a debug kernel run checks XTCP's code
+#                        paths, not goodput); the table shows "-" there
 #   XTCP_PROG_TIMEOUT    time limit of one program, seconds (default 900
 #                        for loss20, 180 for the other profiles)
 #
@@ -66,7 +73,7 @@ SIZE=${XTCP_NETEM_SIZE:-16M}
 LOSS20_SIZE=${XTCP_NETEM_LOSS20_SIZE:-256K}
 REPORT=${XTCP_NETEM_REPORT:-}
 L=inet		# Linux TCP
-NCASES=4	# transfers per profile
+NCASES=3	# subtests per profile; transfer 3, Linux with Linux, is a reference
 
 read -ra PROFILES <<<"${XTCP_NETEM_PROFILES:-$ALL_PROFILES}"
 
@@ -95,7 +102,8 @@ profile_size()
 	fi
 }
 
-# case_name PROFILE N: the name of transfer N (0..3) of PROFILE.
+# case_name PROFILE N: the name of transfer N (0..3) of PROFILE; 3 is the
+# reference.
 case_name()
 {
 	local what
@@ -106,17 +114,35 @@ case_name()
 	0) echo "$what, $FAM <-> $FAM" ;;
 	1) echo "$what, $FAM client -> $L server" ;;
 	2) echo "$what, $L client -> $FAM server" ;;
-	3) echo "$what, $L <-> $L (baseline)" ;;
+	3) echo "$what, $L <-> $L" ;;
 	esac
 }
 
+# skip_profile PROFILE RC WHY: the subtests of PROFILE not run: skipped
+# (RC 4) or failed.
 skip_profile()
 {
 	local i
 
 	for ((i = 0; i < NCASES; i++)); do
-		tap_skip "$(case_name "$1" $i)" "$2"
+		if [ "$2" = $KSFT_SKIP ]; then
+			tap_skip "$(case_name "$1" $i)" "$3"
+		else
+			tap_not_ok "$(case_name "$1" $i): $3"
+		fi
 	done
+}
+
+# netem_missing: the RC for skip_profile when netem cannot be used: 4, or 1
+# where deps_required (make deps installs tc, and the kernels of make test
+# have sch_netem).
+netem_missing()
+{
+	if deps_required; then
+		echo $KSFT_FAIL
+	else
+		echo $KSFT_SKIP
+	fi
 }
 
 # netem_set ARGS...: a fresh netem qdisc with ARGS at the root of both veth
@@ -227,7 +253,7 @@ table()
 
 	echo "goodput in MB/s of payload, both directions together," \
 	     "$SIZE each way ($LOSS20_SIZE at loss20); fam = $FAM," \
-	     "linux = $L, client first;" \
+	     "linux = $L, client first; linux-linux is the reference;" \
 	     "ratio = fam-fam / linux-linux"
 	for p in "${PROFILES[@]}"; do
 		for i in 0 1 2 3; do
@@ -265,7 +291,8 @@ run_profile()
 	# shellcheck disable=SC2086	# args is a word list
 	if ! netem_set $args; then
 		diag "$p: tc qdisc add ... netem $args failed"
-		skip_profile "$p" "netem $args not supported"
+		skip_profile "$p" "$(netem_missing)" \
+			"netem $args not supported by this kernel's sch_netem"
 		return
 	fi
 	if [ "$p" = loss20 ]; then
@@ -278,12 +305,30 @@ run_profile()
 	before=$(csum_errors)
 	t0=$SECONDS
 
-	# server in NS1, client in NS2
+	# server in NS1, client in NS2; the last, Linux with Linux, is the
+	# reference
 	cs=("$FAM $FAM" "$L $FAM" "$FAM $L" "$L $L")
-	for ((i = 0; i < NCASES; i++)); do
+	for ((i = 0; i <= NCASES; i++)); do
 		read -r sfam cfam <<<"${cs[$i]}"
-		if [ "$i" = 3 ] && [ "${XTCP_NETEM_BASELINE:-1}" = 0 ]; then
-			tap_skip "$(case_name "$p" $i)" "XTCP_NETEM_BASELINE=0"
+		if [ "$i" = $NCASES ]; then
+			[ "${XTCP_NETEM_BASELINE:-1}" = 0 ] && continue
+			bulk_run "$NS1" "$sfam" $ADDR1 "$NS2" "$cfam" $ADDR1 \
+				both -s "$(profile_size "$p")" -S "$PORT"
+			rc=$?
+			GP[$p.$i]=$(goodput $rc)
+			if [ $rc != 0 ]; then
+				diag "--- server:"
+				diag_file "$SLOG"
+				diag "--- client:"
+				diag_file "$CLOG"
+			fi
+			if [ $rc = 0 ]; then
+				reference 0 "$(case_name "$p" $i)" \
+					"goodput ${GP[$p.$i]} MB/s"
+			else
+				reference $rc "$(case_name "$p" $i)" \
+					"the transfer failed"
+			fi
 			continue
 		fi
 		c0=$(xtcp_counters | tr '\n' ' ')
@@ -292,7 +337,7 @@ run_profile()
 			-S "$PORT"
 		rc=$?
 		GP[$p.$i]=$(goodput $rc)
-		if [ "$i" != 3 ] && [ "$FAM" = xtcp ]; then
+		if [ "$FAM" = xtcp ]; then
 			c1=$(xtcp_counters | tr '\n' ' ')
 			diag "XTCP counters: $(counters_delta "$c0" "$c1")"
 		fi
@@ -317,11 +362,18 @@ for p in "${PROFILES[@]}"; do
 		tap_bail "unknown netem profile '$p' (known: $ALL_PROFILES)"
 done
 ns_setup || tap_bail "namespace setup failed"
-if ! command -v tc >/dev/null || ! netem_set delay 0ms 2>"$TMP_DIR/tc.err"
-then
+why=
+if need_cmd tc; then
+	netem_set delay 0ms 2>"$TMP_DIR/tc.err" || why="this kernel has no netem"
+	rc=$(netem_missing)
+else
+	rc=$?
+	why=$NEED_WHY
+fi
+if [ -n "$why" ]; then
 	diag_file "$TMP_DIR/tc.err"
 	for p in "${PROFILES[@]}"; do
-		skip_profile "$p" "netem is not available"
+		skip_profile "$p" "$rc" "$why"
 	done
 	[ -z "$REPORT" ] || echo "netem is not available: no goodput" >"$REPORT"
 	tap_finish

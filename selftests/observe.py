@@ -22,7 +22,6 @@ import errno
 import os
 import re
 import select
-import shutil
 import socket
 import struct
 import subprocess
@@ -32,10 +31,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
 from xtcp_pkt import (T_EXPECT, Fail, Skip, Tap, abort, check, check_eq,
-                      common_args, counters, diag, make_socket, poll_events,
-                      read_sysctl, recv_all, run, set_linger, set_timeouts,
-                      setup_env, wait_poll, write_sysctl, xaccept, xbind,
-                      xconnect, xgetsockname)
+                      common_args, counters, diag, make_socket, need,
+                      poll_events, read_sysctl, recv_all, run, set_linger,
+                      set_timeouts, setup_env, wait_poll, write_sysctl,
+                      xaccept, xbind, xconnect, xgetsockname)
 from xtcp_pkt import (TCP_INFO, TCPI_FMT, port_allocator, tcp_info,
                       test_registry)
 
@@ -248,7 +247,7 @@ def blackhole():
     try:
         run("ip", "link", "add", "xobs0", "type", "dummy")
     except RuntimeError as e:
-        raise Skip("no dummy device here: %s" % e)
+        raise Skip("this kernel has no dummy device (CONFIG_DUMMY): %s" % e)
     TAP.defer(run, "ip", "link", "del", "xobs0")
     run("ip", "addr", "add", "10.77.0.1/24", "dev", "xobs0")
     run("ip", "link", "set", "xobs0", "up")
@@ -677,10 +676,7 @@ def exchange_cmd():
 
 def tool(name):
     need_xtcp()
-    path = shutil.which(name)
-    if not path:
-        raise Fail("%s is not installed (tools/deps.sh installs it)" % name)
-    return path
+    return need(name)
 
 
 def newstates_via_tracefs():

@@ -6,25 +6,25 @@
 # expects: as root, with /usr/bin/python3, in a private network namespace
 # (unshare -n) with lo up, family from XTCP_FAMILY (xtcp by default, inet for Linux TCP).
 # --tun first makes sure /dev/net/tun exists (a module on the stock kernel).
-# Prints a TAP SKIP and exits 4 when it cannot run.
+# Prints a TAP SKIP and exits 4 when it cannot run: not root, or without
+# /usr/bin/python3 or unshare, which make deps installs: under make test or
+# in CI (XTCP_REQUIRE_DEPS=1 or CI=true) their absence is a failure.
 
-DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+DIR=$SELFTEST_DIR
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
 SCRIPT=${1:?usage: $0 SCRIPT.py [--tun] [ARG...]}
 shift
 
-skip()
-{
+if [ "$(id -u)" != 0 ]; then
 	echo "TAP version 13"
-	echo "1..0 # SKIP $1"
+	echo "1..0 # SKIP must be run as root"
 	exit 4
-}
-
-[ "$(id -u)" = 0 ] || skip "must be run as root"
-if [ ! -x $PY ] || ! command -v unshare >/dev/null; then
-	skip "needs $PY and unshare"
 fi
+need_or_exit $PY unshare
 if [ "${1:-}" = --tun ]; then
 	shift
 	[ -e /dev/net/tun ] || modprobe tun 2>/dev/null

@@ -6,7 +6,7 @@
  *		      [-X OFFSET] [-t SECS]
  *   xtcp_bulk client -f FAM -a ADDR -p PORT [-d c2s|s2c|both] [-s SIZE]
  *		      [-S SEED] [-w WRITESIZE] [-r READMAX] [-X OFFSET]
- *		      [-W SECS] [-t SECS]
+ *		      [-t SECS]
  *
  * The client sends a header (direction, size, seed), then each sending
  * side writes SIZE bytes of a seeded pseudo-random stream in WRITESIZE
@@ -16,6 +16,9 @@
  * what it got, checks every byte against the regenerated stream and the
  * hash against the sender's, then reads until EOF.  With "-d both" the
  * two directions run at once (a sender thread next to the receiver).
+ *
+ * The client connects once: a refused connect fails (the callers wait
+ * until the server listens, so it is never retried).
  *
  * -X OFFSET flips one bit of the byte at OFFSET of what this side sends
  * (after hashing), to check that the test catches corruption.
@@ -60,7 +63,6 @@ struct opts {
 	size_t wsize;
 	size_t rmax;
 	int64_t corrupt;
-	unsigned int wait;
 	unsigned int timeout;
 };
 
@@ -83,7 +85,7 @@ static void __attribute__((noreturn)) usage(void)
 		"                        [-X OFFSET] [-t SECS]\n"
 		"       xtcp_bulk client -f xtcp|inet -a ADDR -p PORT [-d c2s|s2c|both] [-s SIZE]\n"
 		"                        [-S SEED] [-w WRITESIZE] [-r READMAX] [-X OFFSET]\n"
-		"                        [-W SECS] [-t SECS]\n");
+		"                        [-t SECS]\n");
 	exit(KSFT_FAIL);
 }
 
@@ -396,29 +398,18 @@ static int do_server(struct opts *o)
 
 static int do_client(struct opts *o)
 {
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
-	unsigned int tries = o->wait * 10 + 1;
 	struct sockaddr_in dst, local;
 	struct hdr h;
-	int fd = -1;
+	int fd;
 
 	make_sin(&dst, o->addr, o->port);
-	while (tries--) {
-		fd = xsocket(o->family);
-		if (fd < 0)
-			return KSFT_FAIL;
-		if (!connect(fd, (struct sockaddr *)&dst, sizeof(dst)))
-			break;
-		if (errno != ECONNREFUSED || !tries) {
-			msg_errno("connect %s", sin_str(&dst));
-			return KSFT_FAIL;
-		}
-		close(fd);
-		fd = -1;
-		nanosleep(&ts, NULL);
-	}
+	fd = xsocket(o->family);
 	if (fd < 0)
 		return KSFT_FAIL;
+	if (connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		connect_error(&dst);
+		return KSFT_FAIL;
+	}
 	if (check_name(fd, true, &dst, NULL) ||
 	    check_name(fd, false, NULL, &local))
 		return KSFT_FAIL;
@@ -452,7 +443,6 @@ int main(int argc, char **argv)
 		.wsize = 256 * 1024,
 		.rmax = 256 * 1024,
 		.corrupt = -1,
-		.wait = 5,
 		.timeout = DEFAULT_TIMEOUT,
 	};
 	const char *mode;
@@ -463,7 +453,7 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "f:a:p:n:d:s:S:w:r:X:W:t:")) != -1) {
+	while ((c = getopt(argc, argv, "f:a:p:n:d:s:S:w:r:X:t:")) != -1) {
 		switch (c) {
 		case 'f':
 			o.family = parse_family(optarg);
@@ -503,9 +493,6 @@ int main(int argc, char **argv)
 			break;
 		case 'X':
 			o.corrupt = parse_size(optarg, "corrupt offset");
-			break;
-		case 'W':
-			o.wait = parse_uint(optarg, "wait");
 			break;
 		case 't':
 			o.timeout = parse_uint(optarg, "timeout");

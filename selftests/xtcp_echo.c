@@ -7,10 +7,10 @@
  *	each until EOF in a child process, close; exit 0 when all went well.
  *
  *   xtcp_echo client -f FAM -a ADDR -p PORT [-s SIZE] [-n ROUNDS]
- *		      [-b LOCALADDR] [-m block|poll] [-w SECS] [-S SEED]
- *		      [-t SECS]
- *	connect (retrying ECONNREFUSED for up to -w SECS, default 5),
- *	send ROUNDS messages of SIZE bytes and check that each comes back
+ *		      [-b LOCALADDR] [-m block|poll] [-S SEED] [-t SECS]
+ *	connect once (a refused connect fails: the callers wait until the
+ *	server listens, so it is never retried), send ROUNDS messages of
+ *	SIZE bytes and check that each comes back
  *	byte-exact, shutdown(SHUT_WR), read until EOF, close.  "-m block"
  *	(default) uses blocking I/O in 16 KiB ping-pong chunks, "-m poll"
  *	uses non-blocking full-duplex I/O driven by poll().
@@ -46,7 +46,6 @@ struct opts {
 	unsigned int count;
 	uint64_t size;
 	uint64_t seed;
-	unsigned int wait;
 	unsigned int timeout;
 	bool poll_mode;
 };
@@ -56,7 +55,7 @@ static void __attribute__((noreturn)) usage(void)
 	fprintf(stderr,
 		"usage: xtcp_echo server -f xtcp|inet -a ADDR -p PORT [-n CONNS] [-t SECS]\n"
 		"       xtcp_echo client -f xtcp|inet -a ADDR -p PORT [-s SIZE] [-n ROUNDS]\n"
-		"                        [-b LOCALADDR] [-m block|poll] [-w SECS] [-S SEED] [-t SECS]\n"
+		"                        [-b LOCALADDR] [-m block|poll] [-S SEED] [-t SECS]\n"
 		"       xtcp_echo probe -f xtcp|inet\n");
 	exit(KSFT_FAIL);
 }
@@ -185,41 +184,36 @@ static int do_server(const struct opts *o)
 	return KSFT_PASS;
 }
 
-static int connect_retry(const struct opts *o, const struct sockaddr_in *dst)
+/*
+ * One connect(), no retry: every caller waits until the server is seen in
+ * LISTEN first, so ECONNREFUSED means the listener failed to take the SYN.
+ */
+static int connect_once(const struct opts *o, const struct sockaddr_in *dst)
 {
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	struct sockaddr_in local;
-	unsigned int tries = o->wait * 10 + 1;
 	int fd;
 
-	while (tries--) {
-		fd = xsocket(o->family);
-		if (fd < 0)
-			return -1;
-		if (o->local) {
-			make_sin(&local, o->local, 0);
-			if (bind(fd, (struct sockaddr *)&local,
-				 sizeof(local))) {
-				msg_errno("bind %s", sin_str(&local));
-				close(fd);
-				return -1;
-			}
-			if (check_name(fd, false, &local, NULL)) {
-				close(fd);
-				return -1;
-			}
-		}
-		if (!connect(fd, (const struct sockaddr *)dst, sizeof(*dst)))
-			return fd;
-		if (errno != ECONNREFUSED || !tries) {
-			msg_errno("connect %s", sin_str(dst));
+	fd = xsocket(o->family);
+	if (fd < 0)
+		return -1;
+	if (o->local) {
+		make_sin(&local, o->local, 0);
+		if (bind(fd, (struct sockaddr *)&local, sizeof(local))) {
+			msg_errno("bind %s", sin_str(&local));
 			close(fd);
 			return -1;
 		}
-		close(fd);
-		nanosleep(&ts, NULL);
+		if (check_name(fd, false, &local, NULL)) {
+			close(fd);
+			return -1;
+		}
 	}
-	return -1;
+	if (connect(fd, (const struct sockaddr *)dst, sizeof(*dst))) {
+		connect_error(dst);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static int compare(const char *got, const char *want, size_t len,
@@ -345,7 +339,7 @@ static int do_client(const struct opts *o)
 	if (!msgbuf || !rbuf)
 		die("out of memory");
 
-	fd = connect_retry(o, &dst);
+	fd = connect_once(o, &dst);
 	if (fd < 0)
 		return KSFT_FAIL;
 	if (o->local)
@@ -417,7 +411,6 @@ int main(int argc, char **argv)
 		.count = 1,
 		.size = 1000,
 		.seed = 1,
-		.wait = 5,
 		.timeout = DEFAULT_TIMEOUT,
 	};
 	const char *mode;
@@ -428,7 +421,7 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "f:a:p:n:s:b:m:w:S:t:")) != -1) {
+	while ((c = getopt(argc, argv, "f:a:p:n:s:b:m:S:t:")) != -1) {
 		switch (c) {
 		case 'f':
 			o.family = parse_family(optarg);
@@ -455,9 +448,6 @@ int main(int argc, char **argv)
 				o.poll_mode = true;
 			else if (strcmp(optarg, "block"))
 				die("bad mode '%s'", optarg);
-			break;
-		case 'w':
-			o.wait = parse_uint(optarg, "wait");
 			break;
 		case 'S':
 			o.seed = parse_size(optarg, "seed");

@@ -1041,6 +1041,26 @@ class Skip(Exception):
     """The test does not apply: the message is the SKIP reason."""
 
 
+def deps_required():
+    """True where a program that make deps (tools/deps.sh) installs must
+    be there: under make test (XTCP_REQUIRE_DEPS=1) and in CI (CI=true)."""
+    return (os.environ.get("XTCP_REQUIRE_DEPS") == "1" or
+            os.environ.get("CI") == "true")
+
+
+def need(cmd):
+    """The path of program CMD, which make deps installs.  Where it is
+    missing the test skips, or fails where deps_required()."""
+    import shutil		# pylint: disable=import-outside-toplevel
+    path = shutil.which(cmd)
+    if path:
+        return path
+    why = "%s not installed, and make deps installs it" % cmd
+    if deps_required():
+        raise Fail(why)
+    raise Skip(why)
+
+
 def diag(msg=""):
     for line in str(msg).splitlines() or [""]:
         print("# " + line if line else "#", flush=True)

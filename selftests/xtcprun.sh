@@ -13,17 +13,27 @@
 # for the roles Linux TCP plays.  With XTCP_FAMILY=inet, xtcp-run keeps
 # Linux TCP, both "stacks" are one: the sums are checked on /proc/net/snmp.
 #
-# Needs iperf3, curl, socat, nginx, python3; a subtest whose program is
-# missing is skipped.
+# iperf3 is asked for a fixed number of bytes (-n) and must report them
+# moved, byte for byte, from its --json output (end.sum_sent and
+# end.sum_received): the sender's count always; the receiver's where the
+# client receives (-R), since a receiving iperf3 server stops counting when
+# the client ends the test, with the last bytes possibly still in flight
+# (esnet/iperf issue 382).  Each direction between each pair of stacks has
+# a -R case: xtcp -> xtcp, xtcp -> Linux, Linux -> xtcp.
+#
+# Needs iperf3, curl, socat, nginx, python3: a subtest whose program is
+# missing is skipped, or fails under make test or in CI
+# (XTCP_REQUIRE_DEPS=1 or CI=true), since make deps installs them.
 #
 # Environment: XTCP_XTCPRUN_SIZE (size of the files served and echoed,
-# head -c syntax, default 2M), XTCP_XTCPRUN_SECS (iperf3 -t, default 2);
-# run.sh's XTCP_XTCPRUN_TIMEOUT is its limit (default the settings' one).
+# head -c syntax, default 2M), XTCP_XTCPRUN_IPERF_BYTES (iperf3 -n, a
+# multiple of 128K, iperf3's block; default 16M); run.sh's
+# XTCP_XTCPRUN_TIMEOUT is its limit (default the settings' one).
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-tap_plan 13
+tap_plan 15
 require_env
 ns_setup || tap_bail "namespace setup failed"
 
@@ -31,7 +41,6 @@ export XTCP_FAMILY=$FAM
 unset XTCP_RUN_INET6
 XRUN=$REPO_DIR/tools/xtcp-run
 PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3) || PY=
 SRV_LIMIT=$((PROG_TIMEOUT * 4))	# servers used by several subtests
 LSNMP=/proc/net/snmp
 if [ "$FAM" = xtcp ]; then
@@ -52,7 +61,11 @@ fi
 diag_file "$TMP_DIR/xrun.log"
 
 SIZE=${XTCP_XTCPRUN_SIZE:-2M}
-SECS=${XTCP_XTCPRUN_SECS:-2}
+IPERF_BYTES=$(numfmt --from=iec "${XTCP_XTCPRUN_IPERF_BYTES:-16M}") ||
+	tap_bail "bad XTCP_XTCPRUN_IPERF_BYTES"
+if [ $((IPERF_BYTES % 131072)) != 0 ] || [ "$IPERF_BYTES" -le 0 ]; then
+	tap_bail "XTCP_XTCPRUN_IPERF_BYTES must be a multiple of 128K"
+fi
 # A data file of $SIZE bytes, served by http.server and nginx.
 WWW=$TMP_DIR/www
 if ! mkdir -p "$WWW" || ! head -c "$SIZE" /dev/urandom >"$WWW/file"; then
@@ -87,17 +100,6 @@ start_srv()
 wfam()
 {
 	if [ "$1" = l ]; then echo inet; else echo "$FAM"; fi
-}
-
-# missing PROG...: the first PROG not installed, if any.
-missing()
-{
-	local p
-
-	for p in "$@"; do
-		command -v "$p" >/dev/null || { echo "$p"; return 0; }
-	done
-	return 1
 }
 
 # ------------------------------------------------------------- counters
@@ -197,10 +199,15 @@ listeners()
 
 IPERF_CHECK=$TMP_DIR/iperf_check.py
 cat >"$IPERF_CHECK" <<'EOF'
+# iperf_check.py CLIENT_LOG SERVER_LOG BYTES REVERSE: the bytes iperf3
+# reports moved (--json, end.sum_sent and end.sum_received) against the
+# BYTES it was asked for (-n); REVERSE 1: -R, the server sends.
 import json
 import sys
 
+want, reverse = int(sys.argv[3]), sys.argv[4] == '1'
 rc = 0
+out = {}
 for role, path in (('client', sys.argv[1]), ('server', sys.argv[2])):
     try:
         text = open(path).read()
@@ -213,31 +220,55 @@ for role, path in (('client', sys.argv[1]), ('server', sys.argv[2])):
         print(f'{role}: iperf3 reports an error: {j["error"]}')
         rc = 1
     end = j.get('end', {})
-    sent = end.get('sum_sent', {}).get('bytes', 0)
-    rcvd = end.get('sum_received', {}).get('bytes', 0)
+    out[role] = [end.get(k, {}).get('bytes') for k in ('sum_sent',
+                                                        'sum_received')]
     bps = end.get('sum_received', {}).get('bits_per_second', 0)
-    print(f'{role}: sum_sent {sent} bytes, sum_received {rcvd} bytes, '
-          f'{bps / 1e6:.0f} Mbit/s')
-    # the client has both sides' results, the server only its own
-    if role == 'client' and not (sent > 0 and rcvd > 0):
+    print(f'{role}: sum_sent {out[role][0]} bytes, sum_received '
+          f'{out[role][1]} bytes, {bps / 1e6:.0f} Mbit/s')
+if len(out) < 2:
+    sys.exit(1)
+(csent, crcvd), (ssent, srcvd) = out['client'], out['server']
+
+
+def exact(got, what):
+    global rc
+    if got != want:
+        print(f'FAILED: {what}: {got} bytes, asked for {want}')
         rc = 1
-    if role == 'server' and not sent + rcvd > 0:
+
+
+if reverse:
+    exact(ssent, 'the server sent (its end.sum_sent)')
+    exact(csent, 'the server sent, as the client has it (end.sum_sent)')
+    exact(crcvd, 'the client received (its end.sum_received)')
+else:
+    exact(csent, 'the client sent (its end.sum_sent)')
+    # the receiving server stops counting at the client's TEST_END, which
+    # may overtake the last data: its count is at most what was sent, and
+    # the client must have the same figure
+    if srcvd is None or not 0 < srcvd <= want or crcvd != srcvd:
+        print(f'FAILED: the server received {srcvd} bytes (the client '
+              f'has {crcvd}), expected the same figure, 1 to {want}')
         rc = 1
+    else:
+        print(f'the server counted {srcvd} of the {want} bytes before the '
+              f'client ended the test ({want - srcvd} were still in flight)')
+way = 'server -> client (-R)' if reverse else 'client -> server'
+print(f'asked for {want} bytes, {way}: {"ok" if rc == 0 else "FAILED"}')
 sys.exit(rc)
 EOF
 
-# iperf_case NAME SERVER CLIENT XA XP LA LP [CLIENT_OPTS...]: iperf3 -t $SECS
-# between SERVER and CLIENT (x or l), counters as counters_check.
+# iperf_case NAME SERVER CLIENT XA XP LA LP [CLIENT_OPTS...]: iperf3 -n
+# $IPERF_BYTES between SERVER and CLIENT (x or l), the bytes it reports
+# checked by iperf_check.py, the counters as counters_check.
 iperf_case()
 {
 	local name=$1 srv=$2 cli=$3 xa=$4 xp=$5 la=$6 lp=$7
-	local slog clog spid rc=0
+	local slog clog spid rc=0 rev=0
 
 	shift 7
-	if missing iperf3 >/dev/null || [ -z "$PY" ]; then
-		tap_skip "$name" "needs iperf3 and python3"
-		return
-	fi
+	[[ " $* " != *" -R "* ]] || rev=1
+	need_cmd iperf3 "$PY" || { tap_need $? "$name"; return; }
 	next_port
 	slog=$TMP_DIR/iperf-server.$PORT
 	clog=$TMP_DIR/iperf-client.$PORT
@@ -249,8 +280,9 @@ iperf_case()
 	if wait_port "$LNS" "$PORT" "$spid" "$(wfam "$srv")"; then
 		runner "$cli"
 		in_ns "$LNS" timeout -k 5 "$PROG_TIMEOUT" "${RUN[@]}" \
-			iperf3 -c $LO -p "$PORT" -t "$SECS" --json "$@" \
-			>"$clog" 2>&1 || { diag "iperf3 client failed"; rc=1; }
+			iperf3 -c $LO -p "$PORT" -n "$IPERF_BYTES" -l 128K \
+			--json "$@" >"$clog" 2>&1 ||
+			{ diag "iperf3 client failed"; rc=1; }
 	else
 		rc=1
 	fi
@@ -259,8 +291,8 @@ iperf_case()
 	else
 		wait_bg "$spid" 2
 	fi
-	"$PY" "$IPERF_CHECK" "$clog" "$slog" >"$TMP_DIR/iperf.out" 2>&1 ||
-		rc=1
+	"$PY" "$IPERF_CHECK" "$clog" "$slog" "$IPERF_BYTES" $rev \
+		>"$TMP_DIR/iperf.out" 2>&1 || rc=1
 	diag_file "$TMP_DIR/iperf.out"
 	counters_check "$xa" "$xp" 100 "$la" "$lp" || rc=1
 	if [ $rc != 0 ]; then
@@ -272,11 +304,16 @@ iperf_case()
 	tap_result $rc "$name"
 }
 
-# Two connections each: iperf3's control connection and one stream.
-iperf_case "iperf3: xtcp client -> xtcp server" x x 2 2 0 0
-iperf_case "iperf3 -R: xtcp client <- xtcp server" x x 2 2 0 0 -R
-iperf_case "iperf3: xtcp client -> Linux server" l x 2 0 0 2
-iperf_case "iperf3: Linux client -> xtcp server" x l 0 2 2 0
+# Two connections each: iperf3's control connection and one stream.  The
+# -R cases check the received bytes too: xtcp -> xtcp, Linux -> xtcp and
+# xtcp -> Linux.
+N=$(numfmt --to=iec "$IPERF_BYTES")
+iperf_case "iperf3 -n $N: xtcp client -> xtcp server" x x 2 2 0 0
+iperf_case "iperf3 -n $N -R: xtcp client <- xtcp server" x x 2 2 0 0 -R
+iperf_case "iperf3 -n $N: xtcp client -> Linux server" l x 2 0 0 2
+iperf_case "iperf3 -n $N -R: xtcp client <- Linux server" l x 2 0 0 2 -R
+iperf_case "iperf3 -n $N: Linux client -> xtcp server" x l 0 2 2 0
+iperf_case "iperf3 -n $N -R: Linux client <- xtcp server" x l 0 2 2 0 -R
 
 # ------------------------------------------------- curl and http.server
 
@@ -306,9 +343,11 @@ fetch()
 }
 
 HTTP_PID=
-if [ -n "$(missing curl)" ] || [ -z "$PY" ]; then
-	tap_skip "curl over xtcp <- http.server over xtcp" "needs curl, python3"
-	tap_skip "Linux curl <- http.server over xtcp" "needs curl, python3"
+need_cmd curl "$PY"
+rc=$?
+if [ $rc != 0 ]; then
+	tap_need $rc "curl over xtcp <- http.server over xtcp"
+	tap_need $rc "Linux curl <- http.server over xtcp"
 else
 	next_port
 	HTTP_PORT=$PORT
@@ -374,8 +413,10 @@ socat_echo()
 	return $rc
 }
 
-if p=$(missing socat); then
-	tap_skip "socat echo $SIZE, xtcp both ends" "$p not installed"
+need_cmd socat
+rc=$?
+if [ $rc != 0 ]; then
+	tap_need $rc "socat echo $SIZE, xtcp both ends"
 else
 	socat_echo
 	tap_result $? "socat echo $SIZE, xtcp both ends"
@@ -388,9 +429,11 @@ N0="nginx: curl over xtcp <- nginx over xtcp (sendfile off)"
 N1="nginx: curl over xtcp <- nginx over xtcp (sendfile on)"
 N2="nginx: Linux curl <- nginx over xtcp"
 N3="nginx: listen reuseport, 2 workers share the port"
-if [ -z "$NGINX" ] || [ -n "$(missing curl)" ]; then
+need_cmd "${NGINX:-nginx}" curl
+rc=$?
+if [ $rc != 0 ]; then
 	for t in "$N0" "$N1" "$N2" "$N3"; do
-		tap_skip "$t" "needs nginx and curl"
+		tap_need $rc "$t"
 	done
 else
 	ND=$TMP_DIR/nginx
@@ -650,9 +693,11 @@ print(f'IPv4 listener in {sys.argv[1]}: {listed}')
 sys.exit(0 if d == socket.AF_INET6 and listed else 1)
 EOF
 
-if [ -z "$PY" ]; then
-	tap_skip "preload socket API (python3)" "needs python3"
-	tap_skip "XTCP_RUN_INET6=linux leaves IPv6 to Linux TCP" "needs python3"
+need_cmd "$PY"
+rc=$?
+if [ $rc != 0 ]; then
+	tap_need $rc "preload socket API (python3)"
+	tap_need $rc "XTCP_RUN_INET6=linux leaves IPv6 to Linux TCP"
 else
 	next_port
 	lproc=
