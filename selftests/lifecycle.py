@@ -92,18 +92,28 @@ def listener(lport, backlog=8):
     return sk
 
 
-def active_open(mss=1460, win=65535, isn=None):
-    """The SUT connects (non-blocking), the script answers the SYN with a
-    SYN-ACK (MSS option only: no window scaling, SACK or timestamps).
-    Returns (socket, conn, SYN, ACK); the socket is blocking again."""
-    pport = port()
+def sut_connect(pport, isn=None, first=False):
+    """A non-blocking connect() of a SUT socket to the script's PEER:PPORT
+    (it must say EINPROGRESS).  Returns (conn, socket, SYN): the SYN is the
+    first segment with SYN set if FIRST, else the next segment, which must
+    be it."""
     c = new_conn(pport, isn=isn)
     s = sut_socket()
     s.setblocking(False)
     err = xconnect(s, PEER, pport)
     check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
           errno.errorcode.get(err, err))
-    syn = c.wait(lambda x: x.flags & SYN, "SYN")
+    if first:
+        return c, s, c.wait(lambda x: x.flags & SYN, "SYN")
+    return c, s, c.expect("SYN")
+
+
+def active_open(mss=1460, win=65535, isn=None):
+    """The SUT connects (non-blocking), the script answers the SYN with a
+    SYN-ACK (MSS option only: no window scaling, SACK or timestamps).
+    Returns (socket, conn, SYN, ACK); the socket is blocking again."""
+    pport = port()
+    c, s, syn = sut_connect(pport, isn=isn, first=True)
     c.send(SYN | ACK, win=win, opts=[("mss", mss)])
     ack = c.wait(lambda x: x.flags & ACK and not x.flags & SYN,
                  "ACK of the SYN-ACK")
@@ -173,13 +183,7 @@ def check_alive(s, c):
 @test("active open: SYN with MSS and window scale, ACK of the SYN-ACK")
 def t_active_open():
     pport = port()
-    c = new_conn(pport)
-    s = sut_socket()
-    s.setblocking(False)
-    err = xconnect(s, PEER, pport)
-    check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
-          errno.errorcode.get(err, err))
-    syn = c.expect("SYN")
+    c, s, syn = sut_connect(pport)
     only_flags(syn, SYN, "SYN", allow=ECE | CWR)
     check_eq(syn.dlen, 0, "SYN payload")
     check_eq(syn.opt("mss"), MTU - 40, "MSS option of the SYN (MTU - 40)")
@@ -260,13 +264,7 @@ def t_passive_open_reader_quiet():
 @test("simultaneous open: SYN, SYN -> SYN-ACK, SYN_RECV -> ESTABLISHED")
 def t_simultaneous_open():
     pport = port()
-    c = new_conn(pport)
-    s = sut_socket()
-    s.setblocking(False)
-    err = xconnect(s, PEER, pport)
-    check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
-          errno.errorcode.get(err, err))
-    syn = c.expect("SYN")
+    c, s, syn = sut_connect(pport)
     only_flags(syn, SYN, "SYN", allow=ECE | CWR)
     c.send(SYN, opts=[("mss", 1460)])		# crossing SYN, no ACK
     sa = c.expect("SYN-ACK")
@@ -927,13 +925,7 @@ def t_listener_synack():
       "connect goes on")
 def t_synsent_bad_ack():
     pport = port()
-    c = new_conn(pport)
-    s = sut_socket()
-    s.setblocking(False)
-    err = xconnect(s, PEER, pport)
-    check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
-          errno.errorcode.get(err, err))
-    syn = c.expect("SYN")
+    c, s, syn = sut_connect(pport)
     iss = syn.seq
     # SEG.ACK =< ISS: a SYN-ACK of an older SYN
     before = rst_counts()
@@ -986,13 +978,7 @@ def t_request_bad_ack():
       "SEG.ACK, the socket stays")
 def t_simopen_bad_ack():
     pport = port()
-    c = new_conn(pport)
-    s = sut_socket()
-    s.setblocking(False)
-    err = xconnect(s, PEER, pport)
-    check(err == errno.EINPROGRESS, "connect(): %s, expected EINPROGRESS",
-          errno.errorcode.get(err, err))
-    syn = c.expect("SYN")
+    c, s, syn = sut_connect(pport)
     c.send(SYN, opts=[("mss", 1460)])		# crossing SYN, no ACK
     c.wait(lambda x: x.has(SYN | ACK), "SYN-ACK")
     check_state(FAM, c.sport, pport, SYN_RECV)
