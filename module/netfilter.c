@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The receive path: a netfilter hook at IPv4 LOCAL_IN, after the filter
- * table (so firewall rules apply to XTCP as to anything else), claims the
- * TCP segments that belong to XTCP sockets and leaves every other packet to
- * the kernel.  Lookups are RCU; the only lock taken is the socket's (for a
- * listener, not even that: module/request.c).
+ * The receive path: a netfilter hook at IPv4 LOCAL_IN claims the TCP
+ * segments that belong to XTCP sockets and leaves every other packet to the
+ * kernel.  It runs after every other LOCAL_IN hook but conntrack's
+ * confirmation (the filter, security and NAT tables, and nftables chains of
+ * any priority below NF_IP_PRI_LAST - 1), so firewall rules and NAT apply
+ * to XTCP as to Linux's TCP; it confirms the conntrack entry of a segment
+ * it claims itself (module/conntrack.c).  It also reads the ICMP errors
+ * about XTCP's segments (module/icmp.c) and lets them go on.  Lookups are
+ * RCU; the only lock taken is the socket's (for a listener, not even that:
+ * module/request.c).
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -13,6 +18,8 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "conntrack.h"
+#include "icmp.h"
 
 /* Hand a claimed segment to its socket, or to the backlog if a user owns it. */
 static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
@@ -67,6 +74,10 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 	struct xtcp_tw *tw = NULL;
 	struct sock *sk, *child;
 
+	if (iph->protocol == IPPROTO_ICMP) {
+		xtcp_icmp_rcv(state->net, skb);
+		return NF_ACCEPT;
+	}
 	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
 	if (!pskb_may_pull(skb, ihl + sizeof(struct tcphdr)))
@@ -90,7 +101,8 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	/* from here on the segment is ours: a bad one is dropped */
-	if (!xtcp_nf_validate(state->net, skb, ihl))
+	if (xtcp_ct_confirm(skb, ihl) != NF_ACCEPT ||
+	    !xtcp_nf_validate(state->net, skb, ihl))
 		goto drop;
 	if (req) {
 		sk = xtcp_req_rcv(req, skb);
@@ -131,7 +143,8 @@ static const struct nf_hook_ops xtcp_nf_ops = {
 	.hook		= xtcp_nf_local_in,
 	.pf		= NFPROTO_IPV4,
 	.hooknum	= NF_INET_LOCAL_IN,
-	.priority	= NF_IP_PRI_FILTER + 1,
+	/* the last before conntrack's confirmation */
+	.priority	= NF_IP_PRI_LAST - 1,
 };
 
 int xtcp_nf_register(struct net *net)

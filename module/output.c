@@ -17,6 +17,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "pmtu.h"
 #include "trace.h"
 
 /**
@@ -177,11 +178,12 @@ void xtcp_init_mss(struct sock *sk, u16 peer_mss)
 	xs->advmss = min_t(u32, route_mss, 65535);
 	if (xs->user_mss)
 		xs->advmss = min(xs->advmss, xs->user_mss);
-	xs->mss = min_t(u32, xs->advmss, peer_mss ? peer_mss : XTCP_DEFAULT_MSS);
+	/* TCP_MAXSEG clamps what we send as well as what we announce */
+	xs->mss_clamp = peer_mss ? peer_mss : XTCP_DEFAULT_MSS;
+	if (xs->user_mss)
+		xs->mss_clamp = min(xs->mss_clamp, xs->user_mss);
 	/* the MSS counts payload: timestamps take 12 bytes of every segment */
-	if (xs->ts_ok)
-		xs->mss -= XTCP_TSOPT_LEN;
-	xs->mss = max_t(u16, xs->mss, 64);
+	xtcp_sync_mss(sk, mtu);
 }
 
 /**
@@ -563,6 +565,7 @@ void __xtcp_push(struct sock *sk, bool force)
 					      xs->cc.cwnd * 3 / 4);
 			xs->cc.cwnd = XTCP_INIT_CWND;
 		}
+		xtcp_check_pmtu(sk);
 		quota = xtcp_cwnd_quota(xs);
 	}
 	if (xs->sb.lost_out)

@@ -156,6 +156,8 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ECNREDUCTIONS]	= "TCPECNReductions",
 	[XTCP_MIB_OOBSENT]		= "TCPOOBSent",
 	[XTCP_MIB_OOBRECV]		= "TCPOOBRecv",
+	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_LOCKDROPPEDICMPS]	= "LockDroppedIcmps",
 };
 
 /* One group as /proc/net/snmp prints it: a line of names, one of values. */

@@ -592,6 +592,45 @@ void xtcp_enter_loss(struct sock *sk)
 	}
 }
 
+/**
+ * xtcp_mtu_retransmit() - resend what a smaller path MTU lost
+ * @sk: socket, locked, with its new MSS
+ *
+ * Every segment in flight larger than the new MSS was dropped by the
+ * router that sent "fragmentation needed": it is taken for lost and
+ * resent now, at the new size.  This is not congestion: the window stays,
+ * and the loss episode cannot be undone by Eifel (the old-size segments
+ * were lost for sure), as Linux's tcp_simple_retransmit().
+ */
+void xtcp_mtu_retransmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool lost = false;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head)
+			break;
+		if ((cb->sacked & XTCP_TAG_SACKED) || skb->len <= xs->mss)
+			continue;
+		xtcp_tag(&xs->sb, skb, XTCP_TAG_LOST);
+		lost = true;
+	}
+	if (!lost)
+		return;
+	if (xs->ca_state != XTCP_CA_LOSS) {
+		if (xs->ca_state != XTCP_CA_RECOVERY)
+			xs->prior_cc = xs->cc;
+		xs->high_seq = xs->snd_max;
+		xs->ca_state = XTCP_CA_LOSS;
+	}
+	xs->undo_tsval = 0;
+	xs->no_undo = true;
+	xtcp_push(sk);
+}
+
 /*
  * Is the sender using its window?  Growing cwnd while the application (or
  * the receiver's window) keeps the flight small would make it meaningless
@@ -619,7 +658,7 @@ static bool xtcp_try_undo(struct sock *sk, const struct xtcp_ack_sample *s)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	if (!s->acked || !s->tsecr || !xs->undo_tsval ||
+	if (!s->acked || !s->tsecr || !xs->undo_tsval || xs->no_undo ||
 	    (s32)(s->tsecr - xs->undo_tsval) >= 0)
 		return false;
 	XTCP_INC_STATS(sock_net(sk), xs->ca_state == XTCP_CA_LOSS ?
@@ -706,6 +745,7 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 	case XTCP_CA_LOSS:
 		if (!xtcp_seq_lt(xs->snd_una, xs->high_seq)) {
 			xs->ca_state = XTCP_CA_OPEN;
+			xs->no_undo = false;
 			xtcp_rack_recovered(&xs->sb);
 		}
 		if (s->acked)

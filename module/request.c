@@ -128,6 +128,18 @@ static void xtcp_req_drop(struct xtcp_request *req)
 		xtcp_req_finish(req);
 }
 
+/**
+ * xtcp_req_icmp_drop() - an ICMP error ends a request
+ * @req: request, referenced by the caller
+ *
+ * The peer is unreachable: resending the SYN-ACK is pointless (as Linux's
+ * tcp_req_err()).
+ */
+void xtcp_req_icmp_drop(struct xtcp_request *req)
+{
+	xtcp_req_drop(req);
+}
+
 static enum hrtimer_restart xtcp_req_timer(struct hrtimer *t)
 {
 	struct xtcp_request *req = container_of(t, struct xtcp_request, timer);

@@ -12,6 +12,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "icmp.h"
 
 #define XTCP_DEFAULT_SNDBUF	(4 << 20)
 #define XTCP_DEFAULT_RCVBUF	(4 << 20)
@@ -772,7 +773,7 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		      MSG_CMSG_COMPAT | MSG_NOSIGNAL | MSG_ERRQUEUE | MSG_OOB))
 		return -EOPNOTSUPP;
 	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN;
+		return xtcp_recv_error(sk, msg, len, &msg->msg_namelen);
 	lock_sock(sk);
 	if (sk->sk_state == XTCP_LISTEN) {
 		err = -ENOTCONN;

@@ -11,6 +11,7 @@
  * reference) and xtcp_release_cb() does the work when the user releases it.
  */
 #include "xtcp.h"
+#include "pmtu.h"
 
 /*
  * (Re)arm @t to expire in @ns.  A queued timer owns one socket reference.
@@ -172,6 +173,8 @@ void xtcp_stop_timers(struct sock *sk)
 		__sock_put(sk);
 	if (test_and_clear_bit(XTCP_DACK_DEFERRED, &xs->deferred))
 		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred))
+		__sock_put(sk);
 }
 
 /* Synchronized, not yet closed: keepalive runs, a delayed ACK is due. */
@@ -287,7 +290,8 @@ void xtcp_retransmit_timer(struct sock *sk)
 		xs->retrans_stamp = XTCP_SKB_CB(skb)->tx_ns ? : ktime_get_ns();
 	if (xtcp_timed_out(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		/* an ICMP error seen meanwhile says why (RFC 1122 4.2.3.9) */
+		WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		if (sk->sk_state != XTCP_SYN_SENT &&
 		    sk->sk_state != XTCP_SYN_RECV)
 			xtcp_send_active_reset(sk, GFP_ATOMIC);
@@ -397,7 +401,8 @@ static void xtcp_keepalive_timer(struct sock *sk)
 	}
 	if (xs->probes_out >= xtcp_ka_probes(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		/* an ICMP error seen meanwhile says why (RFC 1122 4.2.3.9) */
+		WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
 		xtcp_transition(sk, XTCP_EV_TIMEOUT);
 		xtcp_done(sk);
@@ -475,6 +480,10 @@ void xtcp_release_cb(struct sock *sk)
 	}
 	if (test_and_clear_bit(XTCP_DACK_DEFERRED, &xs->deferred)) {
 		xtcp_dack_timer(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->deferred)) {
+		xtcp_mtu_reduced(sk);
 		__sock_put(sk);
 	}
 }

@@ -269,6 +269,7 @@ enum xtcp_event {
 	XTCP_EV_RCV_RST,	/* acceptable RST */
 	XTCP_EV_TIMEOUT,	/* 2MSL expired, or retransmissions gave up */
 	XTCP_EV_ABORT,		/* user: abortive close */
+	XTCP_EV_ICMP_ERR,	/* an ICMP error ends an opening connection */
 	XTCP_EV_MAX
 };
 
@@ -277,6 +278,7 @@ enum {
 	XTCP_RTX_DEFERRED,
 	XTCP_KA_DEFERRED,
 	XTCP_DACK_DEFERRED,
+	XTCP_MTU_REDUCED_DEFERRED,	/* an ICMP "fragmentation needed" */
 };
 
 /**
@@ -394,6 +396,11 @@ struct xtcp_port {
  *	while it is not SND.UNA)
  * @urg_seq: the peer's urgent byte, when @urg_data is set
  * @urg_data: XTCP_URG_* state of the peer's urgent byte, 0 for none
+ * @mss_clamp: the most the peer takes: its MSS option, TCP_MAXSEG's clamp
+ *	(module/pmtu.c)
+ * @pmtu_cookie: the path MTU @mss was computed from
+ * @mtu_info: the MTU of the last "fragmentation needed" (module/icmp.c)
+ * @no_undo: this loss episode is path MTU's, not congestion's: no Eifel undo
  */
 struct xtcp_sock {
 	struct inet_sock	inet;
@@ -501,6 +508,11 @@ struct xtcp_sock {
 	u32			snd_up;
 	u32			urg_seq;
 	u16			urg_data;
+
+	u16			mss_clamp;
+	u32			pmtu_cookie;
+	u32			mtu_info;
+	bool			no_undo;
 };
 
 /*
@@ -746,6 +758,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_ECNREDUCTIONS,
 	XTCP_MIB_OOBSENT,
 	XTCP_MIB_OOBRECV,
+	XTCP_MIB_OUTOFWINDOWICMPS,
+	XTCP_MIB_LOCKDROPPEDICMPS,
 	XTCP_MIB_MAX
 };
 
@@ -912,6 +926,7 @@ void xtcp_rack_dsack(struct xtcp_scoreboard *sb, u32 snd_una, u32 snd_max,
 void xtcp_rack_recovered(struct xtcp_scoreboard *sb);
 bool xtcp_note_reordering(struct xtcp_scoreboard *sb, const struct sk_buff *skb);
 void xtcp_enter_loss(struct sock *sk);
+void xtcp_mtu_retransmit(struct sock *sk);
 void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s);
 bool xtcp_xmit_lost(struct sock *sk, u32 *quota);
 
@@ -998,6 +1013,7 @@ struct sock *xtcp_req_rcv(struct xtcp_request *req, struct sk_buff *skb);
 struct sock *xtcp_listen_ack(struct sock *l, struct sk_buff *skb,
 			     const struct xtcp_opts *o);
 void xtcp_req_purge(struct sock *l);
+void xtcp_req_icmp_drop(struct xtcp_request *req);
 void xtcp_send_synack(const struct xtcp_request *req);
 void xtcp_send_req_ack(const struct xtcp_request *req);
 u32 xtcp_passive_ts_offset(__be32 laddr, __be32 raddr, __be16 lport,

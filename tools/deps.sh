@@ -20,6 +20,8 @@ PKGS=(
 	trace-cmd linux-perf bpftrace mandoc groff-base
 	# unmodified programs over XTCP (selftests/xtcprun.sh)
 	iperf3 socat nginx-light curl
+	# routed paths, NAT and stateful firewalls (selftests/realnet.sh)
+	iptables nftables conntrack
 )
 
 missing=()

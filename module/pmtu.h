@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTCP_PMTU_H
+#define _XTCP_PMTU_H
+
+#include <linux/types.h>
+
+struct sock;
+struct xtcp_sock;
+
+u32 xtcp_mtu_to_mss(const struct xtcp_sock *xs, u32 pmtu);
+void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_check_pmtu(struct sock *sk);
+void xtcp_mtu_reduced(struct sock *sk);
+
+#endif /* _XTCP_PMTU_H */
