@@ -102,6 +102,29 @@ static struct xtcp_bucket *xtcp_sk_bucket(struct sock *sk)
 					sk->sk_dport)];
 }
 
+/**
+ * xtcp_dev_match() - may a socket take a segment from this device?
+ * @net: namespace
+ * @bound: the socket's SO_BINDTODEVICE index, 0 for none
+ * @dif: the device the segment arrived on
+ * @sdif: the VRF (L3 master) device above it, 0 for none
+ *
+ * As Linux's inet_bound_dev_eq(): a bound socket takes only what arrives
+ * through its device or its VRF; an unbound one takes what arrives outside
+ * any VRF, and what arrives in a VRF only with net.ipv4.tcp_l3mdev_accept.
+ */
+bool xtcp_dev_match(const struct net *net, int bound, int dif, int sdif)
+{
+	if (!bound) {
+#if IS_ENABLED(CONFIG_NET_L3_MASTER_DEV)
+		return !sdif || READ_ONCE(net->ipv4.sysctl_tcp_l3mdev_accept);
+#else
+		return true;
+#endif
+	}
+	return bound == dif || bound == sdif;
+}
+
 static bool xtcp_match(const struct sock *sk, const struct net *net,
 		       __be32 laddr, __be16 lport, __be32 raddr, __be16 rport)
 {
@@ -223,12 +246,15 @@ void xtcp_unhash(struct sock *sk)
  * @sport: segment's source port
  * @daddr: segment's destination address (local)
  * @dport: segment's destination port
+ * @dif: device it arrived on
+ * @sdif: VRF device above @dif, or 0
  *
  * Context: RCU read side (softirq).
  * Return: the socket with a reference held, or NULL.
  */
 struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
-				     __be16 sport, __be32 daddr, __be16 dport)
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     int dif, int sdif)
 {
 	struct xtcp_bucket *b;
 	struct xtcp_sock *xs;
@@ -238,6 +264,8 @@ struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
 		struct sock *sk = &xs->inet.sk;
 
 		if (xtcp_match(sk, net, daddr, dport, saddr, sport) &&
+		    xtcp_dev_match(net, READ_ONCE(sk->sk_bound_dev_if), dif,
+				   sdif) &&
 		    refcount_inc_not_zero(&sk->sk_refcnt))
 			return sk;
 	}
@@ -247,9 +275,10 @@ struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
 /* How well listener @sk matches: 2 bound to @daddr, 1 wildcard, 0 not. */
 static unsigned int xtcp_listen_score(const struct sock *sk,
 				      const struct net *net, __be32 daddr,
-				      __be16 dport)
+				      __be16 dport, int dif, int sdif)
 {
-	if (htons(sk->sk_num) != dport || !net_eq(sock_net(sk), net))
+	if (htons(sk->sk_num) != dport || !net_eq(sock_net(sk), net) ||
+	    !xtcp_dev_match(net, READ_ONCE(sk->sk_bound_dev_if), dif, sdif))
 		return 0;
 	if (sk->sk_rcv_saddr == daddr)
 		return 2;
@@ -263,6 +292,8 @@ static unsigned int xtcp_listen_score(const struct sock *sk,
  * @sport: its source port
  * @daddr: local address the segment was sent to
  * @dport: local port
+ * @dif: device it arrived on
+ * @sdif: VRF device above @dif, or 0
  *
  * A listener bound to @daddr wins over one bound to INADDR_ANY.  Among
  * SO_REUSEPORT listeners of the same address and port, a hash of the
@@ -273,7 +304,8 @@ static unsigned int xtcp_listen_score(const struct sock *sk,
  * Return: the listener with a reference held, or NULL.
  */
 struct sock *xtcp_lookup_listener(const struct net *net, __be32 saddr,
-				  __be16 sport, __be32 daddr, __be16 dport)
+				  __be16 sport, __be32 daddr, __be16 dport,
+				  int dif, int sdif)
 {
 	unsigned int score = 0, n = 0, i = 0, idx;
 	struct sock *best = NULL;
@@ -283,7 +315,8 @@ struct sock *xtcp_lookup_listener(const struct net *net, __be32 saddr,
 	b = &xtcp_lhash[xtcp_lhashfn(net, dport)];
 	hlist_for_each_entry_rcu(xs, &b->chain, hnode) {
 		struct sock *sk = &xs->inet.sk;
-		unsigned int s = xtcp_listen_score(sk, net, daddr, dport);
+		unsigned int s = xtcp_listen_score(sk, net, daddr, dport, dif,
+						   sdif);
 
 		if (s > score) {
 			best = sk;
@@ -299,7 +332,8 @@ struct sock *xtcp_lookup_listener(const struct net *net, __be32 saddr,
 		hlist_for_each_entry_rcu(xs, &b->chain, hnode) {
 			struct sock *sk = &xs->inet.sk;
 
-			if (xtcp_listen_score(sk, net, daddr, dport) == score &&
+			if (xtcp_listen_score(sk, net, daddr, dport, dif,
+					      sdif) == score &&
 			    sk->sk_reuseport && i++ == idx) {
 				best = sk;
 				break;
@@ -366,12 +400,15 @@ void xtcp_req_unhash(struct xtcp_request *req)
  * @sport: segment's source port
  * @daddr: segment's destination address (local)
  * @dport: segment's destination port
+ * @dif: device it arrived on
+ * @sdif: VRF device above @dif, or 0
  *
  * Context: RCU read side.
  * Return: the request with a reference held, or NULL.
  */
 struct xtcp_request *xtcp_lookup_req(const struct net *net, __be32 saddr,
-				     __be16 sport, __be32 daddr, __be16 dport)
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     int dif, int sdif)
 {
 	struct xtcp_request *req;
 	struct xtcp_bucket *b;
@@ -381,6 +418,7 @@ struct xtcp_request *xtcp_lookup_req(const struct net *net, __be32 saddr,
 		if (req->laddr == daddr && req->raddr == saddr &&
 		    req->lport == dport && req->rport == sport &&
 		    net_eq(read_pnet(&req->net), net) &&
+		    xtcp_dev_match(net, req->bound_dev_if, dif, sdif) &&
 		    refcount_inc_not_zero(&req->refcnt))
 			return req;
 	}
@@ -463,12 +501,15 @@ void xtcp_tw_unhash(struct xtcp_tw *tw)
  * @sport: segment's source port
  * @daddr: segment's destination address (local)
  * @dport: segment's destination port
+ * @dif: device it arrived on, or -1 for any device
+ * @sdif: VRF device above @dif, or 0
  *
  * Context: RCU read side.
  * Return: the minisock with a reference held, or NULL.
  */
 struct xtcp_tw *xtcp_lookup_tw(const struct net *net, __be32 saddr,
-			       __be16 sport, __be32 daddr, __be16 dport)
+			       __be16 sport, __be32 daddr, __be16 dport,
+			       int dif, int sdif)
 {
 	struct xtcp_bucket *b;
 	struct xtcp_tw *tw;
@@ -476,6 +517,8 @@ struct xtcp_tw *xtcp_lookup_tw(const struct net *net, __be32 saddr,
 	b = &xtcp_twhash[xtcp_ehashfn(net, daddr, dport, saddr, sport)];
 	hlist_for_each_entry_rcu(tw, &b->chain, hnode) {
 		if (xtcp_tw_match(tw, net, daddr, dport, saddr, sport) &&
+		    (dif < 0 || xtcp_dev_match(net, tw->bound_dev_if, dif,
+						sdif)) &&
 		    refcount_inc_not_zero(&tw->refcnt))
 			return tw;
 	}
@@ -498,7 +541,7 @@ bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
 	struct xtcp_tw *tw;
 
 	rcu_read_lock();
-	tw = xtcp_lookup_tw(net, raddr, rport, laddr, lport);
+	tw = xtcp_lookup_tw(net, raddr, rport, laddr, lport, -1, 0);
 	rcu_read_unlock();
 	if (!tw)
 		return false;

@@ -257,6 +257,7 @@ static void xtcp_icmp_req(struct xtcp_request *req, const struct xtcp_icmp *m)
 bool xtcp_icmp_rcv(struct net *net, struct sk_buff *skb)
 {
 	unsigned int ihl = ip_hdrlen(skb), qoff = ihl + sizeof(struct icmphdr);
+	int dif = inet_iif(skb), sdif = inet_sdif(skb);
 	const struct icmphdr *icmph;
 	const struct iphdr *qiph;
 	const struct tcphdr *qth;
@@ -311,21 +312,21 @@ bool xtcp_icmp_rcv(struct net *net, struct sk_buff *skb)
 
 	/* the quoted segment is ours: its source is the local end */
 	sk = xtcp_lookup_established(net, qiph->daddr, qth->dest,
-				     qiph->saddr, qth->source);
+				     qiph->saddr, qth->source, dif, sdif);
 	if (sk) {
 		xtcp_icmp_sk(sk, skb, &m);
 		sock_put(sk);
 		return true;
 	}
 	req = xtcp_lookup_req(net, qiph->daddr, qth->dest, qiph->saddr,
-			      qth->source);
+			      qth->source, dif, sdif);
 	if (req) {
 		xtcp_icmp_req(req, &m);
 		xtcp_req_put(req);
 		return true;
 	}
 	tw = xtcp_lookup_tw(net, qiph->daddr, qth->dest, qiph->saddr,
-			    qth->source);
+			    qth->source, dif, sdif);
 	if (tw) {
 		xtcp_tw_put(tw);
 		return true;

@@ -15,6 +15,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "pmtu.h"
 #include "trace.h"
 
 /**
@@ -425,8 +426,10 @@ static bool xtcp_rcv_ack(struct sock *sk, struct sk_buff *skb,
 	as.dupack = ack == prior_una && xs->snd_una != xs->snd_max &&
 		    !skb->len && !(cb->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
 		    ((u32)cb->window << xs->snd_wscale) == xs->snd_wnd;
-	if (xtcp_seq_gt(ack, xs->snd_una))
+	if (xtcp_seq_gt(ack, xs->snd_una)) {
 		xtcp_ack_advance(sk, ack, o);
+		xtcp_mtu_probe_acked(sk);
+	}
 	as.acked = xs->snd_una - prior_una;
 	if (xtcp_seq_leq(xs->snd_una, ack))
 		xtcp_window_update(sk, cb);

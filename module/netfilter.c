@@ -69,6 +69,7 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	unsigned int ihl = iph->ihl * 4;
+	int dif = inet_iif(skb), sdif = inet_sdif(skb);
 	struct xtcp_request *req = NULL;
 	const struct tcphdr *th;
 	struct xtcp_tw *tw = NULL;
@@ -87,16 +88,16 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 
 	/* connections, then handshakes, TIME_WAIT, and last listeners */
 	sk = xtcp_lookup_established(state->net, iph->saddr, th->source,
-				     iph->daddr, th->dest);
+				     iph->daddr, th->dest, dif, sdif);
 	if (!sk)
 		req = xtcp_lookup_req(state->net, iph->saddr, th->source,
-				      iph->daddr, th->dest);
+				      iph->daddr, th->dest, dif, sdif);
 	if (!sk && !req)
 		tw = xtcp_lookup_tw(state->net, iph->saddr, th->source,
-				    iph->daddr, th->dest);
+				    iph->daddr, th->dest, dif, sdif);
 	if (!sk && !req && !tw)
 		sk = xtcp_lookup_listener(state->net, iph->saddr, th->source,
-					  iph->daddr, th->dest);
+					  iph->daddr, th->dest, dif, sdif);
 	if (!sk && !req && !tw)
 		return NF_ACCEPT;
 

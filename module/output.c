@@ -182,6 +182,7 @@ void xtcp_init_mss(struct sock *sk, u16 peer_mss)
 	xs->mss_clamp = peer_mss ? peer_mss : XTCP_DEFAULT_MSS;
 	if (xs->user_mss)
 		xs->mss_clamp = min(xs->mss_clamp, xs->user_mss);
+	xtcp_mtup_init(sk);
 	/* the MSS counts payload: timestamps take 12 bytes of every segment */
 	xtcp_sync_mss(sk, mtu);
 }
@@ -551,9 +552,10 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb)
 void __xtcp_push(struct sock *sk, bool force)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 quota = U32_MAX;
+	u32 quota = U32_MAX, probe;
 	struct sk_buff *skb;
 	bool sent = false;
+	int err;
 
 	if (xtcp_cwnd_state(sk)) {
 		/* restart after idle: the window is old news (RFC 5681 4.1) */
@@ -581,7 +583,13 @@ void __xtcp_push(struct sock *sk, bool force)
 			xs->cwnd_blocked = true;
 			break;
 		}
-		if (skb->len > quota && xtcp_split(sk, &sk->sk_write_queue, skb, quota))
+		/* path MTU probing (module/pmtu.c) */
+		probe = xtcp_cwnd_state(sk) ? xtcp_mtu_probe_len(sk, skb) : 0;
+		if (probe && skb->len > probe &&
+		    xtcp_split(sk, &sk->sk_write_queue, skb, probe))
+			break;
+		if (!probe && skb->len > quota &&
+		    xtcp_split(sk, &sk->sk_write_queue, skb, quota))
 			break;
 		if (skb->len && skb->len > avail) {
 			bool idle = xs->snd_nxt == xs->snd_una;
@@ -595,7 +603,9 @@ void __xtcp_push(struct sock *sk, bool force)
 		}
 		if (!force && xtcp_nagle_hold(sk, skb))
 			break;
-		if (xtcp_transmit_skb(sk, skb) == -ENOBUFS)
+		err = probe ? xtcp_mtu_probe_xmit(sk, skb) :
+			      xtcp_transmit_skb(sk, skb);
+		if (err == -ENOBUFS)
 			break;
 		sent = true;
 		quota -= min(quota, max_t(u32, roundup(skb->len, xs->mss),

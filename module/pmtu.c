@@ -11,6 +11,18 @@
  * tcp_simple_retransmit()).  Before each burst the MSS is checked against
  * the route's MTU, which also catches a change made by another socket, a
  * route's expiry or a local link's MTU (Linux's tcp_current_mss()).
+ *
+ * Where routers drop the ICMP (a path MTU black hole), net.xtcp.mtu_probing
+ * finds the MTU without it, as Linux's packetization layer path MTU
+ * discovery (RFC 4821): with 1, once a connection has seen XTCP_RETRIES1
+ * timeouts in a row the MSS falls to net.xtcp.base_mss (halved on each
+ * further timeout, down to mtu_probe_floor); with 2 it starts there.  Then
+ * one segment now and then goes out larger than the MSS, halfway between
+ * the MTU known to pass (search_low) and the least one not known to fail
+ * (search_high): acknowledged, it raises the MSS (TCPMTUPSuccess); lost, it
+ * lowers search_high (TCPMTUPFail) and is resent at the MSS without a
+ * congestion response.  The search ends when the two are within
+ * probe_threshold bytes, and starts again after probe_interval seconds.
  */
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
@@ -18,6 +30,13 @@
 
 #include "xtcp.h"
 #include "pmtu.h"
+
+/* The MTU of a segment of @mss payload bytes: headers and options added. */
+static u32 xtcp_mss_to_mtu(const struct xtcp_sock *xs, u32 mss)
+{
+	return mss + sizeof(struct iphdr) + sizeof(struct tcphdr) +
+	       (xs->ts_ok ? XTCP_TSOPT_LEN : 0);
+}
 
 /**
  * xtcp_mtu_to_mss() - the send MSS a path MTU allows
@@ -48,9 +67,190 @@ XTCP_EXPORT_FOR_TEST(xtcp_mtu_to_mss);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss;
 
+	if (xs->mtup.search_high > pmtu)
+		xs->mtup.search_high = pmtu;
+	mss = xtcp_mtu_to_mss(xs, pmtu);
+	if (xs->mtup.enabled)
+		mss = min(mss, xtcp_mtu_to_mss(xs, xs->mtup.search_low));
 	xs->pmtu_cookie = pmtu;
-	xs->mss = xtcp_mtu_to_mss(xs, pmtu);
+	xs->mss = mss;
+}
+
+/**
+ * xtcp_mtup_init() - start path MTU probing as net.xtcp.mtu_probing says
+ * @sk: socket, locked, with its MSS clamp set
+ */
+void xtcp_mtup_init(struct sock *sk)
+{
+	const struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->mtup.enabled = READ_ONCE(xn->mtu_probing) > 1;
+	xs->mtup.search_high = xs->mss_clamp + sizeof(struct tcphdr) +
+			       sizeof(struct iphdr);
+	xs->mtup.search_low = xtcp_mss_to_mtu(xs, READ_ONCE(xn->base_mss));
+	xs->mtup.probe_size = 0;
+	xs->mtup.probe_timestamp = jiffies;
+}
+
+/**
+ * xtcp_mtu_black_hole() - timeouts in a row: maybe a path MTU black hole
+ * @sk: socket, locked, synchronized
+ *
+ * As Linux's tcp_mtu_probing(): with net.xtcp.mtu_probing on, the first
+ * call starts probing (the MSS falls to base_mss), each further one halves
+ * the MTU known to pass, down to mtu_probe_floor.
+ */
+void xtcp_mtu_black_hole(struct sock *sk)
+{
+	const struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int mss;
+
+	if (!READ_ONCE(xn->mtu_probing))
+		return;
+	if (!xs->mtup.enabled) {
+		xs->mtup.enabled = true;
+		xs->mtup.probe_timestamp = jiffies;
+	} else {
+		mss = xtcp_mtu_to_mss(xs, xs->mtup.search_low) >> 1;
+		mss = min(READ_ONCE(xn->base_mss), mss);
+		mss = max(mss, READ_ONCE(xn->mtu_probe_floor));
+		mss = max(mss, XTCP_MIN_SND_MSS);
+		xs->mtup.search_low = xtcp_mss_to_mtu(xs, mss);
+	}
+	xtcp_sync_mss(sk, xs->pmtu_cookie);
+}
+
+/* After probe_interval, search again from the MSS in use up. */
+static void xtcp_mtu_check_reprobe(struct sock *sk)
+{
+	const struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long interval = READ_ONCE(xn->probe_interval);
+
+	if (time_before(jiffies, xs->mtup.probe_timestamp + interval * HZ))
+		return;
+	xs->mtup.search_high = min_t(u32, xs->pmtu_cookie, xs->mss_clamp +
+				     sizeof(struct tcphdr) +
+				     sizeof(struct iphdr));
+	xs->mtup.search_low = xtcp_mss_to_mtu(xs, xs->mss);
+	xs->mtup.probe_size = 0;
+	xs->mtup.probe_timestamp = jiffies;
+}
+
+/**
+ * xtcp_mtu_probe_len() - may the segment at the send head be a probe?
+ * @sk: socket, locked, synchronized
+ * @skb: the segment at the send head
+ *
+ * As Linux's tcp_mtu_probe(): probing is on and no probe is in flight,
+ * there is no loss or reordering to deal with, the window (11 segments at
+ * least) has room for the probe and one more, and enough data follows it
+ * to tell its loss by duplicate ACKs.  XTCP cuts the probe from @skb
+ * alone, so @skb must hold it whole.
+ *
+ * Return: the probe's payload, larger than the MSS, or 0 for none.
+ */
+u32 xtcp_mtu_probe_len(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+	u32 probe, needed;
+
+	if (!xs->mtup.enabled || xs->mtup.probe_size ||
+	    xs->ca_state != XTCP_CA_OPEN || xs->cc.cwnd < 11 ||
+	    xs->sb.sacked_out)
+		return 0;
+	probe = xtcp_mtu_to_mss(xs, (xs->mtup.search_high +
+				     xs->mtup.search_low) >> 1);
+	if (probe > xtcp_mtu_to_mss(xs, xs->mtup.search_high) ||
+	    xs->mtup.search_high - xs->mtup.search_low <
+	    READ_ONCE(xn->probe_threshold)) {
+		xtcp_mtu_check_reprobe(sk);
+		return 0;
+	}
+	if (probe <= xs->mss || skb->len < probe)
+		return 0;
+	needed = probe + (xtcp_dupthresh(xs) + 1) * xs->mss;
+	if (xs->write_seq - seq < needed ||
+	    xtcp_seq_lt(xs->snd_una + xs->snd_wnd, seq + needed) ||
+	    DIV_ROUND_UP(xtcp_pipe(xs), xs->mss) + 2 > xs->cc.cwnd)
+		return 0;
+	return probe;
+}
+
+/**
+ * xtcp_mtu_probe_xmit() - send the segment at the send head as a probe
+ * @sk: socket, locked
+ * @skb: the segment, cut to the length xtcp_mtu_probe_len() gave
+ *
+ * Return: as xtcp_transmit_skb().
+ */
+int xtcp_mtu_probe_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u16 mss = xs->mss;
+	int err;
+
+	/* one segment of its own length: no GSO cut at the MSS */
+	xs->mss = skb->len;
+	err = xtcp_transmit_skb(sk, skb);
+	xs->mss = mss;
+	if (err)
+		return err;
+	xs->mtup.probe_size = xtcp_mss_to_mtu(xs, skb->len);
+	xs->mtup.probe_seq_start = XTCP_SKB_CB(skb)->seq;
+	xs->mtup.probe_seq_end = XTCP_SKB_CB(skb)->end_seq;
+	return 0;
+}
+
+/**
+ * xtcp_mtu_probe_acked() - is the probe in flight acknowledged?
+ * @sk: socket, locked, after SND.UNA moved
+ *
+ * If so the path takes its size: the MSS grows to it, and the window keeps
+ * its size in bytes (as Linux's tcp_mtup_probe_success()).
+ */
+void xtcp_mtu_probe_acked(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 cwnd;
+
+	if (!xs->mtup.probe_size ||
+	    xtcp_seq_lt(xs->snd_una, xs->mtup.probe_seq_end))
+		return;
+	cwnd = (u64)xs->cc.cwnd * xtcp_mss_to_mtu(xs, xs->mss);
+	do_div(cwnd, xs->mtup.probe_size);
+	xs->cc.cwnd = max_t(u32, cwnd, 1);
+	xs->cc.cwnd_cnt = 0;
+	xs->mtup.search_low = xs->mtup.probe_size;
+	xs->mtup.probe_size = 0;
+	xtcp_sync_mss(sk, xs->pmtu_cookie);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_MTUPSUCCESS);
+}
+
+/**
+ * xtcp_mtu_probe_lost() - was the oldest segment in flight the probe?
+ * @sk: socket, locked, about to take its oldest segment for lost
+ *
+ * If so the path does not take its size: search_high falls below it.
+ *
+ * Return: true if it was the probe.
+ */
+bool xtcp_mtu_probe_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->mtup.probe_size || xs->snd_una != xs->mtup.probe_seq_start)
+		return false;
+	xs->mtup.search_high = xs->mtup.probe_size - 1;
+	xs->mtup.probe_size = 0;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_MTUPFAIL);
+	return true;
 }
 
 /**

@@ -158,6 +158,8 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_OOBRECV]		= "TCPOOBRecv",
 	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 	[XTCP_MIB_LOCKDROPPEDICMPS]	= "LockDroppedIcmps",
+	[XTCP_MIB_MTUPFAIL]		= "TCPMTUPFail",
+	[XTCP_MIB_MTUPSUCCESS]		= "TCPMTUPSuccess",
 };
 
 /* One group as /proc/net/snmp prints it: a line of names, one of values. */

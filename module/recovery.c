@@ -37,6 +37,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "pmtu.h"
 #include "trace.h"
 
 /* Bytes of sequence space a segment occupies. */
@@ -779,6 +780,11 @@ void xtcp_cc_ack(struct sock *sk, const struct xtcp_ack_sample *s)
 	     (xs->sack_ok &&
 	      xs->sb.sacked_out > (xtcp_dupthresh(xs) - 1) * xs->mss &&
 	      xtcp_seq_gt(xs->sb.highest_sack, xs->snd_una)))) {
+		/* a path MTU probe lost is no congestion (module/pmtu.c) */
+		if (xs->ca_state < XTCP_CA_CWR && xtcp_mtu_probe_lost(sk)) {
+			xtcp_mtu_retransmit(sk);
+			return;
+		}
 		xtcp_enter_recovery(sk);
 		return;
 	}

@@ -402,7 +402,8 @@ static struct sock *xtcp_req_complete(struct xtcp_request *req,
 		if (err == -EAGAIN)	/* completed on another CPU */
 			return xtcp_lookup_established(net, req->raddr,
 						       req->rport, req->laddr,
-						       req->lport);
+						       req->lport,
+						       req->bound_dev_if, 0);
 		goto drop;
 	}
 	if (!req->cookie)

@@ -12,6 +12,8 @@ static int xtcp_fin_timeout_max = 600;
 static int xtcp_ratelimit_max = 60000;
 static int xtcp_retries_max = 127;
 static int xtcp_keepidle_max = XTCP_MAX_KEEPIDLE;
+static int xtcp_min_snd_mss = XTCP_MIN_SND_MSS;
+static int xtcp_max_mss = 65535 - 40;
 
 /*
  * One integer of struct xtcp_net within [*min, *max]: the template's data
@@ -84,6 +86,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("syncookies", syncookies, SYSCTL_ZERO, SYSCTL_TWO),
 	XTCP_SYSCTL("ecn", ecn, SYSCTL_ZERO, SYSCTL_TWO),
 	XTCP_SYSCTL("ecn_fallback", ecn_fallback, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL("mtu_probing", mtu_probing, SYSCTL_ZERO, SYSCTL_TWO),
+	XTCP_SYSCTL("base_mss", base_mss, &xtcp_min_snd_mss, &xtcp_max_mss),
+	XTCP_SYSCTL("mtu_probe_floor", mtu_probe_floor, &xtcp_min_snd_mss,
+		    &xtcp_max_mss),
+	XTCP_SYSCTL("probe_interval", probe_interval, SYSCTL_ONE,
+		    SYSCTL_INT_MAX),
+	XTCP_SYSCTL("probe_threshold", probe_threshold, SYSCTL_ONE,
+		    &xtcp_max_mss),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_net, cong),
@@ -130,6 +140,11 @@ int xtcp_sysctl_init(struct net *net)
 	xn->syncookies = 1;
 	xn->ecn = 2;
 	xn->ecn_fallback = 1;
+	xn->mtu_probing = 0;
+	xn->base_mss = XTCP_BASE_MSS;
+	xn->mtu_probe_floor = XTCP_MTU_PROBE_FLOOR;
+	xn->probe_interval = XTCP_PROBE_INTERVAL;
+	xn->probe_threshold = XTCP_PROBE_THRESHOLD;
 	xn->cong = &xtcp_cubic;
 	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 		    GFP_KERNEL);

@@ -300,6 +300,11 @@ void xtcp_retransmit_timer(struct sock *sk)
 		sk_error_report(sk);
 		return;
 	}
+	if (xtcp_cwnd_state(sk)) {
+		xtcp_mtu_probe_lost(sk);
+		if (xs->retries >= XTCP_RETRIES1)
+			xtcp_mtu_black_hole(sk);
+	}
 	xs->retries++;
 	xs->rto_us = xtcp_rto_backoff(xs->rto_us);
 	if (skb == xs->send_head) {

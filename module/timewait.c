@@ -190,7 +190,7 @@ struct sock *xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 			       tw->rcv_nxt)) {
 	case XTCP_TW_SYN:
 		l = xtcp_lookup_listener(net, tw->raddr, tw->rport, tw->laddr,
-					 tw->lport);
+					 tw->lport, inet_iif(skb), 0);
 		if (!l) {
 			xtcp_send_tw_ack(tw);
 			break;

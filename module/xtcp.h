@@ -42,6 +42,13 @@ struct seq_file;
 #define XTCP_SYN_RETRIES	6
 #define XTCP_SYNACK_RETRIES	5
 #define XTCP_DATA_RETRIES	15
+/* RTOs after which a path MTU black hole is suspected (Linux's tcp_retries1) */
+#define XTCP_RETRIES1		3
+#define XTCP_BASE_MSS		1024	/* net.xtcp.base_mss, as Linux */
+#define XTCP_MTU_PROBE_FLOOR	48	/* net.xtcp.mtu_probe_floor */
+#define XTCP_PROBE_INTERVAL	600	/* net.xtcp.probe_interval, seconds */
+#define XTCP_PROBE_THRESHOLD	8	/* net.xtcp.probe_threshold, bytes */
+#define XTCP_MIN_SND_MSS	48	/* the least MSS we send with */
 #define XTCP_DEFAULT_FIN_TIMEOUT 60	/* seconds in orphaned FIN_WAIT_2 */
 #define XTCP_OFO_MAX_SEGS	1024	/* out-of-order queue, also rcvbuf */
 #define XTCP_DEFAULT_INVALID_RATELIMIT 500 /* ms, as Linux */
@@ -298,6 +305,27 @@ struct xtcp_port {
 };
 
 /**
+ * struct xtcp_mtup - path MTU probing (RFC 4821), as Linux's icsk_mtup
+ * @enabled: probing runs: always with net.xtcp.mtu_probing 2, after a
+ *	suspected black hole with 1
+ * @search_low: an MTU known to get through
+ * @search_high: the least MTU not known to fail
+ * @probe_size: MTU of the probe in flight, 0 for none
+ * @probe_seq_start: first sequence number of that probe
+ * @probe_seq_end: sequence number after it
+ * @probe_timestamp: jiffies when the search last started
+ */
+struct xtcp_mtup {
+	bool		enabled;
+	u32		search_low;
+	u32		search_high;
+	u32		probe_size;
+	u32		probe_seq_start;
+	u32		probe_seq_end;
+	unsigned long	probe_timestamp;
+};
+
+/**
  * struct xtcp_sock - an XTCP connection or listener
  * @inet: the IPv4 socket; must stay first
  * @hnode: entry in the connection or listener table
@@ -401,6 +429,7 @@ struct xtcp_port {
  * @pmtu_cookie: the path MTU @mss was computed from
  * @mtu_info: the MTU of the last "fragmentation needed" (module/icmp.c)
  * @no_undo: this loss episode is path MTU's, not congestion's: no Eifel undo
+ * @mtup: packetization layer path MTU discovery (module/pmtu.c)
  */
 struct xtcp_sock {
 	struct inet_sock	inet;
@@ -513,6 +542,7 @@ struct xtcp_sock {
 	u32			pmtu_cookie;
 	u32			mtu_info;
 	bool			no_undo;
+	struct xtcp_mtup	mtup;
 };
 
 /*
@@ -760,6 +790,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_OOBRECV,
 	XTCP_MIB_OUTOFWINDOWICMPS,
 	XTCP_MIB_LOCKDROPPEDICMPS,
+	XTCP_MIB_MTUPFAIL,
+	XTCP_MIB_MTUPSUCCESS,
 	XTCP_MIB_MAX
 };
 
@@ -786,6 +818,11 @@ struct xtcp_net {
 	int			syncookies;
 	int			ecn;		/* 0 off, 1 ask and accept, 2 accept */
 	int			ecn_fallback;
+	int			mtu_probing;	/* 0 off, 1 on black hole, 2 on */
+	int			base_mss;
+	int			mtu_probe_floor;
+	int			probe_interval;	/* seconds */
+	int			probe_threshold; /* bytes */
 	const struct xtcp_cong_ops *cong;	/* default algorithm */
 	struct xtcp_mib __percpu *mib;
 	struct ctl_table_header	*sysctl_hdr;
@@ -834,10 +871,13 @@ void xtcp_hash_exit(void);
 int xtcp_ehash_insert(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 int xtcp_lhash_insert(struct sock *sk);
+bool xtcp_dev_match(const struct net *net, int bound, int dif, int sdif);
 struct sock *xtcp_lookup_established(const struct net *net, __be32 saddr,
-				     __be16 sport, __be32 daddr, __be16 dport);
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     int dif, int sdif);
 struct sock *xtcp_lookup_listener(const struct net *net, __be32 saddr,
-				  __be16 sport, __be32 daddr, __be16 dport);
+				  __be16 sport, __be32 daddr, __be16 dport,
+				  int dif, int sdif);
 int xtcp_port_reserve(struct sock *sk, __be32 addr, __be16 port);
 void xtcp_port_release(struct sock *sk);
 struct xtcp_port *xtcp_port_get(struct xtcp_port *p);
@@ -859,7 +899,8 @@ void xtcp_walk_socks(const struct net *net, struct xtcp_walk *w);
 void xtcp_tw_hash_insert(struct xtcp_tw *tw);
 void xtcp_tw_unhash(struct xtcp_tw *tw);
 struct xtcp_tw *xtcp_lookup_tw(const struct net *net, __be32 saddr,
-			       __be16 sport, __be32 daddr, __be16 dport);
+			       __be16 sport, __be32 daddr, __be16 dport,
+			       int dif, int sdif);
 bool xtcp_tw_exists(const struct net *net, __be32 laddr, __be16 lport,
 		    __be32 raddr, __be16 rport);
 void xtcp_walk_tw(const struct net *net,
@@ -869,7 +910,8 @@ struct xtcp_tw *xtcp_tw_next(const struct net *net, unsigned int *pos);
 int xtcp_req_hash_insert(struct xtcp_request *req);
 void xtcp_req_unhash(struct xtcp_request *req);
 struct xtcp_request *xtcp_lookup_req(const struct net *net, __be32 saddr,
-				     __be16 sport, __be32 daddr, __be16 dport);
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     int dif, int sdif);
 void xtcp_walk_reqs(const struct net *net,
 		    void (*fn)(struct xtcp_request *req, struct xtcp_walk *w),
 		    struct xtcp_walk *w);
