@@ -11,6 +11,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "pmtu.h"
 
 /* ---- sequence arithmetic ---- */
 
@@ -1515,10 +1516,60 @@ static struct kunit_suite xtcp_ecn_suite = {
 	.test_cases = xtcp_ecn_cases,
 };
 
+/* ---- path MTU: the MSS a path MTU gives ---- */
+
+static struct xtcp_sock *pmtu_sock(struct kunit *test, u16 clamp, bool ts)
+{
+	struct xtcp_sock *xs = kunit_kzalloc(test, sizeof(*xs), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, xs);
+	xs->mss_clamp = clamp;
+	xs->ts_ok = ts;
+	return xs;
+}
+
+/* Linux's MSS on an Ethernet path, with and without timestamps. */
+static void mtu_to_mss__headers_and_timestamps(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 1460, false),
+					      1500), 1460U);
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 1460, true),
+					      1500), 1448U);
+	/* RFC 1191's example: a 1280-byte link in the path */
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 1460, true),
+					      1280), 1228U);
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 65495, false),
+					      65536), 65495U);
+}
+
+/* The peer's MSS (and TCP_MAXSEG) bound it; a tiny MTU gives 64 bytes. */
+static void mtu_to_mss__clamp_and_floor(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 536, true),
+					      1500), 524U);
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 1000, false),
+					      1280), 1000U);
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 1460, true),
+					      68), 64U);
+	KUNIT_EXPECT_EQ(test, xtcp_mtu_to_mss(pmtu_sock(test, 40, false),
+					      1500), 64U);
+}
+
+static struct kunit_case xtcp_pmtu_cases[] = {
+	KUNIT_CASE(mtu_to_mss__headers_and_timestamps),
+	KUNIT_CASE(mtu_to_mss__clamp_and_floor),
+	{}
+};
+
+static struct kunit_suite xtcp_pmtu_suite = {
+	.name = "xtcp_pmtu",
+	.test_cases = xtcp_pmtu_cases,
+};
+
 kunit_test_suites(&xtcp_seq_suite, &xtcp_options_suite, &xtcp_state_suite,
 		  &xtcp_isn_suite, &xtcp_validate_suite, &xtcp_rto_suite,
 		  &xtcp_cong_suite, &xtcp_sack_suite, &xtcp_listen_suite,
-		  &xtcp_ecn_suite);
+		  &xtcp_ecn_suite, &xtcp_pmtu_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for XTCP");
