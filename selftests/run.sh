@@ -32,7 +32,7 @@ set -u
 DIR=$(cd "$(dirname "$0")" && pwd)
 ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh netem.sh listen.sh synflood.sh
 	   bind.sh lifecycle.sh recovery.sh ecn.sh closeorders.sh sockapi.sh
-	   observe.sh xtcpstat.sh xtcprun.sh sysctl.sh
+	   observe.sh xtcpstat.sh xtcprun.sh sysctl.sh realnet.sh
 	   modload.sh)
 
 usage()
@@ -43,7 +43,8 @@ usage()
 	echo "       XTCP_TIME_SCALE (stretches the time limits of the Python tests),"
 	echo "       XTCP_NETEM_TIMEOUT (limit of netem.sh, default 2400 s),"
 	echo "       XTCP_XTCPRUN_TIMEOUT (limit of xtcprun.sh), XTCP_ECN_TIMEOUT"
-	echo "       (limit of ecn.sh), and"
+	echo "       (limit of ecn.sh), XTCP_REALNET_TIMEOUT (limit of realnet.sh,"
+	echo "       default 600 s), and"
 	echo "       netem.sh's XTCP_NETEM_PROFILES, XTCP_NETEM_SIZE,"
 	echo "       XTCP_NETEM_LOSS20_SIZE, XTCP_NETEM_REPORT, and ecn.sh's"
 	echo "       XTCP_ECN_CE_SIZE (each CE-marking transfer, default 4M)"
@@ -257,6 +258,9 @@ for path in "${tests[@]}"; do
 	[ "$t" != netem.sh ] || limit=${XTCP_NETEM_TIMEOUT:-2400}
 	[ "$t" != xtcprun.sh ] || limit=${XTCP_XTCPRUN_TIMEOUT:-$TIMEOUT}
 	[ "$t" != ecn.sh ] || limit=${XTCP_ECN_TIMEOUT:-$TIMEOUT}
+	# some 60 s on the stock kernel, 220 s on the debug one: room for a
+	# slower host
+	[ "$t" != realnet.sh ] || limit=${XTCP_REALNET_TIMEOUT:-600}
 	timeout -k 10 "$limit" bash "$path" </dev/null 2>&1 |
 		tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
