@@ -241,7 +241,7 @@ static void xtcp_icmp_req(struct xtcp_request *req, const struct xtcp_icmp *m)
 	    (m->type == ICMP_DEST_UNREACH && (m->code == ICMP_NET_UNREACH ||
 					      m->code == ICMP_HOST_UNREACH))) {
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
-		xtcp_req_icmp_drop(req);
+		xtcp_req_drop(req);
 	}
 }
 

@@ -115,8 +115,14 @@ static void xtcp_req_finish(struct xtcp_request *req)
 	xtcp_req_put(req);
 }
 
-/* End @req if it is still linked (RST, or a closing listener). */
-static void xtcp_req_drop(struct xtcp_request *req)
+/**
+ * xtcp_req_drop() - end a request if it is still linked
+ * @req: request, referenced by the caller
+ *
+ * For a RST, a closing listener, or an ICMP error that says the peer is
+ * unreachable (module/icmp.c).
+ */
+void xtcp_req_drop(struct xtcp_request *req)
 {
 	struct xtcp_sock *lxs = xtcp_sk(req->listener);
 	bool unlinked;
@@ -126,18 +132,6 @@ static void xtcp_req_drop(struct xtcp_request *req)
 	spin_unlock_bh(&lxs->accept_lock);
 	if (unlinked)
 		xtcp_req_finish(req);
-}
-
-/**
- * xtcp_req_icmp_drop() - an ICMP error ends a request
- * @req: request, referenced by the caller
- *
- * The peer is unreachable: resending the SYN-ACK is pointless (as Linux's
- * tcp_req_err()).
- */
-void xtcp_req_icmp_drop(struct xtcp_request *req)
-{
-	xtcp_req_drop(req);
 }
 
 static enum hrtimer_restart xtcp_req_timer(struct hrtimer *t)

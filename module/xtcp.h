@@ -1055,7 +1055,7 @@ struct sock *xtcp_req_rcv(struct xtcp_request *req, struct sk_buff *skb);
 struct sock *xtcp_listen_ack(struct sock *l, struct sk_buff *skb,
 			     const struct xtcp_opts *o);
 void xtcp_req_purge(struct sock *l);
-void xtcp_req_icmp_drop(struct xtcp_request *req);
+void xtcp_req_drop(struct xtcp_request *req);
 void xtcp_send_synack(const struct xtcp_request *req);
 void xtcp_send_req_ack(const struct xtcp_request *req);
 u32 xtcp_passive_ts_offset(__be32 laddr, __be32 raddr, __be16 lport,
