@@ -25,8 +25,9 @@
  *   or at once with IP_RECVERR;
  * - redirect: the route is updated;
  * - source quench and others: ignored.
- * With IP_RECVERR, the error of an opening connection is also queued on the
- * socket's error queue (recvmsg(MSG_ERRQUEUE), as ip_icmp_error()).
+ * The error of an opening connection is also queued on the socket's error
+ * queue (recvmsg(MSG_ERRQUEUE)), with or without IP_RECVERR, as
+ * tcp_v4_err() does.
  */
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
@@ -52,9 +53,12 @@ struct xtcp_icmp {
 };
 
 /*
- * IP_RECVERR: queue the error on the socket's error queue, as the kernel's
+ * Queue the error on the socket's error queue, as the kernel's
  * ip_icmp_error() (not exported) does.  The queued message is the quoted
- * segment; the offender is the ICMP's sender.
+ * segment; the offender is the ICMP's sender.  Like tcp_v4_err(), the
+ * caller does so for an opening connection whether or not IP_RECVERR is
+ * set (IP_RECVERR decides only whether a connected socket's error is
+ * reported at once).
  */
 static void xtcp_icmp_queue_err(struct sock *sk, struct sk_buff *skb,
 				int err, const struct xtcp_icmp *m)
@@ -62,8 +66,6 @@ static void xtcp_icmp_queue_err(struct sock *sk, struct sk_buff *skb,
 	const struct icmphdr *icmph;
 	struct sock_exterr_skb *serr;
 
-	if (!inet_sk(sk)->recverr)
-		return;
 	skb = skb_clone(skb, GFP_ATOMIC);
 	if (!skb)
 		return;

@@ -940,7 +940,8 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		release_sock(sk);
 		return 0;
 	case XTCP_MAXSEG:
-		if (val && (val < 88 || val > 65495))
+		/* Linux's range: TCP_MIN_MSS to MAX_TCP_WINDOW, or 0 */
+		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
 			return -EINVAL;
 		lock_sock(sk);
 		xtcp_sk(sk)->user_mss = val;
@@ -1046,7 +1047,11 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = xtcp_sk(sk)->cork;
 		break;
 	case XTCP_MAXSEG:
-		val = xtcp_sk(sk)->user_mss ? : xtcp_sk(sk)->mss;
+		/* as Linux: the MSS in use, the clamp set before a connection */
+		val = xtcp_sk(sk)->mss;
+		if (xtcp_sk(sk)->user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = xtcp_sk(sk)->user_mss;
 		break;
 	case XTCP_USER_TIMEOUT:
 		val = READ_ONCE(xtcp_sk(sk)->user_timeout);

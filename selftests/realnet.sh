@@ -30,6 +30,11 @@
 #     connections each; conntrack -L lists an open connection ESTABLISHED.
 #     NAT rule sets of one backend (for distinct ports) and their
 #     combinations run at once, each on its own ports.
+#  5. Path MTU black hole (RFC 4821): the routers drop their "fragmentation
+#     needed", mtu_probing is 1 at both ends (net.xtcp's and net.ipv4's
+#     tcp_mtu_probing); the 4 MiB echo gets through by probing alone (no
+#     route learns the MTU); TCPMTUPFail/TCPMTUPSuccess of each end's stack
+#     are shown.  Runs right after case 1.
 #
 # Cases 2 to 4 run with mtu 1280 on C's and S's default routes: they are
 # about ICMP errors and conntrack, and should not all fail for want of
@@ -44,6 +49,8 @@
 #
 # Environment: as lib.sh, and
 #   XTCP_REALNET_PMTU_TIMEOUT  limit of each 4 MiB echo, seconds (20)
+#   XTCP_REALNET_BLACKHOLE_TIMEOUT  the same through the black hole (40;
+#                 7 to 15 s under TCG)
 #   XTCP_REALNET_CONN_TIMEOUT  limit of each NAT or firewall echo run,
 #                 seconds (20; on the stock kernel under TCG they take
 #                 1 to 3 s)
@@ -59,6 +66,8 @@ PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
 HELPER=$SELFTEST_DIR/realnet.py
 T_PMTU=${XTCP_REALNET_PMTU_TIMEOUT:-20}
+# a black hole costs some 3 s of timeouts per direction, then probing
+T_BLACKHOLE=${XTCP_REALNET_BLACKHOLE_TIMEOUT:-40}
 T_CONN=${XTCP_REALNET_CONN_TIMEOUT:-20}
 ECHO_SIZE=4M
 FW_CONNS=${XTCP_REALNET_FW_CONNS:-20}
@@ -82,9 +91,9 @@ X=$FAM
 L=$OTHER
 NSC='' NSR1='' NSR2='' NSS=''
 
-# 3 PMTU + 7 connect + 3 x 2 spoof + 2 backends x 6 rule sets x 2
+# 3 PMTU + 3 black hole + 7 connect + 3 x 2 spoof + 2 backends x 6 rule sets x 2
 # combinations + 2 x 2 conntrack
-tap_plan 44
+tap_plan 47
 require_env
 need_or_bail iptables nft conntrack tc nsenter $PY
 
@@ -362,6 +371,86 @@ case1()
 		# shellcheck disable=SC2086
 		pmtu_case $c
 	done
+}
+
+# ------------------------------------------- 5. path MTU black hole
+
+# mtup NS FAM: NS's TCPMTUPFail and TCPMTUPSuccess for FAM's stack (XTCP's
+# from /proc/net/xtcp_snmp, Linux's from /proc/net/netstat), "FAIL SUCCESS"
+mtup()
+{
+	local f=/proc/net/netstat
+
+	[ "$2" != "$X" ] || f=/proc/net/xtcp_snmp
+	# shellcheck disable=SC2016 # (awk's)
+	in_ns "$1" awk '/^TcpExt:/ {
+		if (!n) { for (i = 2; i <= NF; i++) h[i] = $i; n = 1; next }
+		for (i = 2; i <= NF; i++) v[h[i]] = $i }
+		END { printf "%d %d\n", v["TCPMTUPFail"], v["TCPMTUPSuccess"] }' \
+		"$f" 2>/dev/null || echo "0 0"
+}
+
+# The routers drop their "fragmentation needed" (a black hole): only
+# packetization layer probing (mtu_probing=1, RFC 4821) gets the echo
+# through, after the retransmission timeouts that make a connection suspect
+# one.  The route caches must not have learned the MTU: the probing did it.
+blackhole_case()
+{
+	local cfam=$1 sfam=$2 rc cm sm tag secs figs c0 s0 c1 s1
+
+	flush_pmtu "$NSC" "$NSS"
+	next_port
+	tag=blackhole.$PORT
+	read -r -a c0 <<<"$(mtup "$NSC" "$cfam")"
+	read -r -a s0 <<<"$(mtup "$NSS" "$sfam")"
+	xecho $tag "$NSS" "$sfam" $S_ADDR "$PORT" "$NSC" "$cfam" $S_ADDR \
+		"$PORT" 1 "$T_BLACKHOLE" -s $ECHO_SIZE -m poll
+	rc=$?
+	cm=$(route_mtu "$NSC" $S_ADDR)
+	sm=$(route_mtu "$NSS" $C_ADDR)
+	[ -z "$cm" ] && [ -z "$sm" ] || rc=1
+	read -r -a c1 <<<"$(mtup "$NSC" "$cfam")"
+	read -r -a s1 <<<"$(mtup "$NSS" "$sfam")"
+	SLOG=$TMP_DIR/$tag.server CLOG=$TMP_DIR/$tag.client
+	read -r secs _ <"$TMP_DIR/$tag.time"
+	figs="${secs}s, route mtu client ${cm:-none}, server ${sm:-none}"
+	figs+="; TCPMTUPFail/TCPMTUPSuccess moved by"
+	figs+=" client ($cfam) $((c1[0] - c0[0]))/$((c1[1] - c0[1])),"
+	figs+=" server ($sfam) $((s1[0] - s0[0]))/$((s1[1] - s0[1]))"
+	result $rc "black hole (routers drop frag-needed), mtu_probing 1: echo $ECHO_SIZE, $cfam client -> $sfam server; no route learned the MTU" \
+		"$cfam" "$sfam" "$figs"
+}
+
+# blackhole ON: with ON 1, the routers drop the "fragmentation needed"
+# they send and C and S probe (both stacks' mtu_probing 1); with 0, undone
+blackhole()
+{
+	local op=-D r ns
+
+	[ "$1" = 0 ] || op=-I
+	for r in "$NSR1" "$NSR2"; do
+		ip netns exec "$r" iptables $op OUTPUT -p icmp \
+			--icmp-type fragmentation-needed -j DROP ||
+			diag "$r: iptables $op of the frag-needed drop failed"
+	done
+	for ns in "$NSC" "$NSS"; do
+		# shellcheck disable=SC2016 # (expanded by sh)
+		in_ns "$ns" sh -c 'echo $0 >/proc/sys/net/ipv4/tcp_mtu_probing
+			f=/proc/sys/net/xtcp/mtu_probing
+			[ ! -w $f ] || echo $0 >$f' "$1"
+	done
+}
+
+case5()
+{
+	local c
+
+	blackhole 1
+	for c in "${COMBOS[@]}" "${REFS[@]}"; do
+		# shellcheck disable=SC2086
+		blackhole_case $c
+	done
+	blackhole 0
 }
 
 # ---------------------------------------------- 2. connect() errors
@@ -728,7 +817,7 @@ want_case()
 {
 	local i
 
-	[[ " ${XTCP_REALNET_CASES:-1 2 3 4} " = *" $1 "* ]] && return 0
+	[[ " ${XTCP_REALNET_CASES:-1 2 3 4 5} " = *" $1 "* ]] && return 0
 	for ((i = 0; i < $2; i++)); do
 		tap_skip "case $1" "not in XTCP_REALNET_CASES"
 	done
@@ -738,6 +827,9 @@ want_case()
 T0=$SECONDS
 ! want_case 1 3 || case1
 diag "case 1 took $((SECONDS - T0))s"
+T0=$SECONDS
+! want_case 5 3 || case5
+diag "case 5 took $((SECONDS - T0))s"
 # Cases 2 to 4 are about ICMP errors and conntrack, not about PMTU
 # discovery (case 1's): C's and S's default routes get mtu 1280, so that
 # no segment needs the narrow link's ICMP (else a family without PMTU

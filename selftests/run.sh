@@ -31,7 +31,7 @@ set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
 ALL_TESTS=(echo_loopback.sh echo_netns.sh bulk.sh interop.sh loss.sh netem.sh listen.sh synflood.sh
-	   bind.sh lifecycle.sh recovery.sh ecn.sh closeorders.sh sockapi.sh
+	   bind.sh lifecycle.sh recovery.sh ecn.sh closeorders.sh sockapi.sh pathopts.sh
 	   observe.sh xtcpstat.sh xtcprun.sh sysctl.sh realnet.sh
 	   modload.sh)
 

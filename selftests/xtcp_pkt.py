@@ -242,6 +242,7 @@ class Seg:
         self.dlen = len(self.data)
         self.ttl, self.ipid, self.tos = ttl, ipid, tos
         self.t = 0.0		# time.monotonic() of capture
+        self.df = True		# IP's DF flag (parse())
         self.raw_opts = None	# the option bytes as captured (parse())
 
     # -- flags and lengths
@@ -303,6 +304,7 @@ class Seg:
         seg.dlen = tot - ihl - doff
         seg.raw_opts = bytes(tcp[20:doff])
         seg.tos = pkt[1]
+        seg.df = bool(frag & 0x4000)
         return seg
 
     # -- display
