@@ -842,6 +842,14 @@ bool xtcp_xmit_lost(struct sock *sk, u32 *quota)
 		xtcp_tag(&xs->sb, skb, cb->sacked | XTCP_TAG_RETRANS);
 		if (undo)
 			xs->undo_tsval = undo;
+		/*
+		 * The oldest segment resent: its timer starts over (as Linux's
+		 * tcp_xmit_retransmit_queue()), else a recovery that outlasts
+		 * one RTO from the last ACK that moved SND.UNA ends in a
+		 * spurious timeout while its resends are on their way.
+		 */
+		if (skb == skb_peek(&sk->sk_write_queue))
+			xtcp_rearm_rtx(sk);
 		XTCP_INC_STATS(sock_net(sk), xs->ca_state == XTCP_CA_LOSS ?
 			       XTCP_MIB_SLOWSTARTRETRANS :
 			       XTCP_MIB_FASTRETRANS);

@@ -862,6 +862,68 @@ def t_fast_retransmit_nosack():
     fast_retransmit(False)
 
 
+# ------------------------------------------------- rto_restart_on_resend
+
+@test("rto_restart_on_resend: the fast retransmission of the oldest "
+      "segment restarts the retransmission timer (as Linux's "
+      "tcp_xmit_retransmit_queue): its next resend comes an RTO after the "
+      "fast one, not an RTO after the last ACK that moved SND.UNA")
+def t_rto_restart():
+    knobs()
+    no_tlp()
+    s, c, _ = active_open(mss=1000, rtt=SLOW_RTT)
+    check(c.sack, "SACK not agreed")
+    mss = eff_mss(1000, c)
+    total = 12 * mss
+    data = PATTERN[:total]
+    st = Stream(c.rcv_nxt, total, data)
+    writer = Bg(s.sendall, data)
+    flight = [x for x in burst(c, 0.08) if x.dlen]
+    check(len(flight) >= 6, "only %d segments in the first flight",
+          len(flight))
+    first, lost = flight[0], flight[1]
+    for x in flight:
+        if x is not lost:
+            st.take(x)
+    # segment 1 ACKed (the timer restarts), then 0.6 RTO later three
+    # duplicate ACKs SACKing segments 3, 3-4, 3-5: the fast retransmit
+    c.send(ACK, ack=first.end)
+    t_adv = time.monotonic()
+    for x in burst(c, 0.05, 0.1):
+        st.take(x)
+    rto = tcp_info(s)["rto"] / 1e6
+    time.sleep(max(0.0, t_adv + 0.6 * rto - time.monotonic()))
+    for k in range(3):
+        c.send(ACK, ack=first.end, sack=[(flight[2].seq, flight[2 + k].end)])
+    resends = []
+    end = time.monotonic() + 2 * rto + T_EXPECT
+    while len(resends) < 2 and time.monotonic() < end:
+        x = c.next(max(0.0, end - time.monotonic()))
+        if x is None:
+            break
+        if x.dlen and x.seq == lost.seq:
+            resends.append(x)
+        else:
+            st.take(x)
+    check(resends, "segment 2 never resent")
+    fast = resends[0].t - t_adv
+    diag("rto %.0f ms; segment 2 resent %.0f ms after the ACK of segment "
+         "1%s" % (rto * 1e3, fast * 1e3, "" if len(resends) < 2 else
+                  ", again %.0f ms after that" %
+                  ((resends[1].t - resends[0].t) * 1e3)))
+    check(fast < 0.9 * rto, "the fast retransmit came %.0f ms after the "
+          "ACK, too near the RTO (%.0f ms) to tell", fast * 1e3, rto * 1e3)
+    check(len(resends) == 2, "no second resend of segment 2 within %.1fs",
+          2 * rto + T_EXPECT)
+    gap = resends[1].t - resends[0].t
+    check(gap >= 0.8 * rto, "segment 2 resent again %.0f ms after its fast "
+          "retransmission (RTO %.0f ms): the timer still ran from the ACK "
+          "of segment 1", gap * 1e3, rto * 1e3)
+    st.take(resends[0])
+    finish_stream(c, st)
+    writer.finish()
+
+
 # ------------------------------------------------------- rack_burst_loss
 
 @test("rack_burst_loss: with the reordering threshold grown past 10, a "
