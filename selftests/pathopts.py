@@ -7,7 +7,8 @@ Linux TCP peer on loopback: IP_RECVERR and the error queue
 (recvmsg(MSG_ERRQUEUE)) for ICMP errors that a REJECT rule sends about the
 SUT's own segments, IP_MTU, IP_MTU_DISCOVER (its values, and DF on the
 wire), TCP_MAXSEG (its range, and the MSS it clamps in both directions:
-announced in the SYN and used for what the SUT sends), and SO_BINDTODEVICE
+announced in the SYN and used for what the SUT sends), a local link's MTU
+lowered under a connection (the MSS follows), and SO_BINDTODEVICE
 on the receive side (a listener bound to another device does not take a
 connection that arrives on lo).  The expected values are Linux's: run with
 --family inet to check the tests themselves.
@@ -25,12 +26,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
-from xtcp_pkt import (ESTABLISHED, SYN, T_EXPECT, T_QUIET, Fail, Sniffer,
-                      Tap, abort, check, check_eq, common_args, diag,
-                      lo_pair, make_socket, need, poll_str, port_allocator,
-                      recv_all, run, set_timeouts, setup_env, so_error,
-                      state_of, tcp_info, test_registry, wait_poll,
-                      write_sysctl, xaccept, xbind, xconnect, xgetsockname)
+from xtcp_pkt import (ESTABLISHED, SIOCOUTQ, SYN, T_EXPECT, T_QUIET, Bg,
+                      Fail, Sniffer, Tap, abort, check, check_eq,
+                      common_args, diag, ioctl_int, lo_pair, make_socket,
+                      need, poll_str, port_allocator, recv_all, run,
+                      set_timeouts, setup_env, so_error, state_of, tcp_info,
+                      test_registry, wait_poll, write_sysctl, xaccept, xbind,
+                      xconnect, xgetsockname)
 
 LO = "127.0.0.1"
 FAM = "xtcp"
@@ -279,6 +281,45 @@ def t_ip_mtu():
     check_eq(sut.getsockopt(socket.SOL_IP, IP_MTU), 9000, "IP_MTU")
     check_eq(tcp_info(sut)["snd_mss"] <= 9000 - 40, True,
              "snd_mss %d within the MTU" % tcp_info(sut)["snd_mss"])
+
+
+@test("a local link's MTU lowered under a connection (lo 65536 -> 1500 "
+      "while the peer's window is shut): the MSS follows the route "
+      "(IP_MTU, tcpi_snd_mss) and 8 MiB arrive intact")
+def t_local_mtu_change():
+    with open("/sys/class/net/lo/mtu") as f:
+        old = f.read().strip()
+    TAP.defer(run, "ip", "link", "set", "lo", "mtu", old)
+    p = port()
+    sut, peer, _, _ = lo_pair(FAM, "client", p)
+    TAP.defer(abort, sut)
+    TAP.defer(peer.close)
+    msg = os.urandom(8 << 20)
+    writer = Bg(sut.sendall, msg)
+    # the peer reads nothing yet: the SUT fills the window and its buffer
+    queued, end = -1, time.monotonic() + T_EXPECT
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        now = ioctl_int(sut, SIOCOUTQ)
+        if now and now == queued:
+            break
+        queued = now
+    before = tcp_info(sut)["snd_mss"]
+    run("ip", "link", "set", "lo", "mtu", "1500")
+    t0 = time.monotonic()
+    got = recv_all(peer, len(msg), 10 * T_EXPECT)
+    secs = time.monotonic() - t0
+    writer.finish()
+    check(got == msg, "%d of %d bytes, intact %s", len(got), len(msg),
+          got == msg[:len(got)])
+    info = tcp_info(sut)
+    after = info["snd_mss"]
+    diag("%d bytes queued at the change; snd_mss %d before, %d after; "
+         "the rest took %.2fs, %d segments resent" % (
+             queued, before, after, secs, info["total_retrans"]))
+    check_eq(sut.getsockopt(socket.SOL_IP, IP_MTU), 1500, "IP_MTU")
+    check(before > 1460 and after <= 1460, "snd_mss %d before, %d after "
+          "the change to 1500", before, after)
 
 
 @test("IP_MTU_DISCOVER: WANT by default, the six modes read back, values "

@@ -4,7 +4,8 @@
 # The socket options about the path, on the family under test against
 # Linux TCP on loopback: IP_RECVERR and MSG_ERRQUEUE (ICMP errors from a
 # REJECT rule), IP_MTU, IP_MTU_DISCOVER (values, DF on the wire),
-# TCP_MAXSEG (range, the MSS announced and the one used to send) and
+# TCP_MAXSEG (range, the MSS announced and the one used to send), a local
+# link's MTU lowered under a connection, and
 # SO_BINDTODEVICE on a listener.  pathopts.py does the work, in a private
 # network namespace (unshare -n) with lo up.
 #
