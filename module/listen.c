@@ -283,7 +283,8 @@ struct sock *xtcp_child_create(struct sock *l, const struct xtcp_request *req,
 	child->sk_rcvbuf = READ_ONCE(l->sk_rcvbuf);
 	child->sk_sndbuf = READ_ONCE(l->sk_sndbuf);
 	child->sk_userlocks = l->sk_userlocks & ~SOCK_BINDPORT_LOCK;
-	child->sk_bound_dev_if = l->sk_bound_dev_if;
+	/* the listener's device, or the VRF the SYN came through */
+	child->sk_bound_dev_if = req->bound_dev_if;
 	child->sk_mark = l->sk_mark;
 	child->sk_priority = l->sk_priority;
 	cinet->tos = inet_sk(l)->tos;

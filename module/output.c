@@ -13,6 +13,7 @@
 #include <net/checksum.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/route.h>
 #include <net/tcp.h>
 
@@ -808,6 +809,9 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
 
 	if (th->rst)
 		return;
+	/* no socket: route in the VRF it came through (ip_send_unicast_reply) */
+	if (netif_index_is_l3_master(net, skb->skb_iif))
+		r.oif = skb->skb_iif;
 	if (th->ack) {
 		r.seq = cb->ack_seq;
 		r.flags = TCPHDR_RST;

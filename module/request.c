@@ -25,6 +25,7 @@
  */
 #include <linux/siphash.h>
 #include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/tcp.h>
 
 #include "xtcp.h"
@@ -183,6 +184,25 @@ static enum hrtimer_restart xtcp_req_timer(struct hrtimer *t)
  * listener's device, mark and TOS; sequence numbers and options are the
  * caller's.
  */
+/*
+ * The device a request and its child are bound to, as Linux's
+ * inet_request_bound_dev_if(): the listener's, or, for an unbound listener
+ * that takes connections from VRFs (net.ipv4.tcp_l3mdev_accept), the VRF
+ * the SYN arrived through, so that the SYN-ACK and the child's segments
+ * are routed in that VRF's table.
+ */
+static int xtcp_req_bound_dev_if(struct sock *l, const struct sk_buff *skb)
+{
+	int bound = READ_ONCE(l->sk_bound_dev_if);
+#if IS_ENABLED(CONFIG_NET_L3_MASTER_DEV)
+	struct net *net = sock_net(l);
+
+	if (!bound && READ_ONCE(net->ipv4.sysctl_tcp_l3mdev_accept))
+		return l3mdev_master_ifindex_by_index(net, skb->skb_iif);
+#endif
+	return bound;
+}
+
 void xtcp_req_set_tuple(struct xtcp_request *req, struct sock *l,
 			const struct sk_buff *skb)
 {
@@ -199,7 +219,7 @@ void xtcp_req_set_tuple(struct xtcp_request *req, struct sock *l,
 	req->ts_offset = xtcp_passive_ts_offset(req->laddr, req->raddr,
 						req->lport, req->rport);
 	req->rcv_wnd = min_t(u32, xtcp_rcv_space(l), 65535U);
-	req->bound_dev_if = l->sk_bound_dev_if;
+	req->bound_dev_if = xtcp_req_bound_dev_if(l, skb);
 	req->mark = l->sk_mark;
 	req->tos = inet_sk(l)->tos;
 }

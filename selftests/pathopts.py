@@ -10,12 +10,14 @@ wire), TCP_MAXSEG (its range, and the MSS it clamps in both directions:
 announced in the SYN and used for what the SUT sends), a local link's MTU
 lowered under a connection (the MSS follows), and SO_BINDTODEVICE
 on the receive side (a listener bound to another device does not take a
-connection that arrives on lo).  The expected values are Linux's: run with
+connection that arrives on lo; with a VRF, in a second namespace over veth,
+net.ipv4.tcp_l3mdev_accept and listeners and clients bound to the VRF).  The expected values are Linux's: run with
 --family inet to check the tests themselves.
 
 Run it through pathopts.sh, which gives it a private network namespace.
 """
 
+import ctypes
 import errno
 import os
 import select
@@ -27,12 +29,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
 from xtcp_pkt import (ESTABLISHED, SIOCOUTQ, SYN, T_EXPECT, T_QUIET, Bg,
-                      Fail, Sniffer, Tap, abort, check, check_eq,
-                      common_args, diag, ioctl_int, lo_pair, make_socket,
-                      need, poll_str, port_allocator, recv_all, run,
-                      set_timeouts, setup_env, so_error, state_of, tcp_info,
-                      test_registry, wait_poll, write_sysctl, xaccept, xbind,
-                      xconnect, xgetsockname)
+                      Fail, Skip, Sniffer, Tap, abort, check, check_eq,
+                      common_args, deps_required, diag, ioctl_int, libc,
+                      lo_pair, make_socket, need, poll_str, port_allocator,
+                      read_sysctl, recv_all, run, set_timeouts, setup_env,
+                      so_error, state_of, tcp_info, test_registry, wait_poll,
+                      write_sysctl, xaccept, xbind, xconnect, xgetsockname)
 
 LO = "127.0.0.1"
 FAM = "xtcp"
@@ -491,6 +493,121 @@ def t_bindtodevice_listener():
     c.send(b"hi")
     check_eq(recv_all(a, 2), b"hi", "data through the lo listener")
     check(not wait_poll(d0_l, select.POLLIN, 0), "the d0 listener took it")
+
+
+CLONE_NEWNET = 0x40000000
+VRF_ADDR, VRF_PEER = "10.124.0.1", "10.124.0.2"
+
+
+def vrf_peer():
+    """A second namespace joined to ours by veth: our v0 (VRF_ADDR/24) is
+    enslaved to VRF vrf-a (table 10), its v1 has VRF_PEER.  Returns the
+    namespace's name (ip netns)."""
+    name = "pathopts-%d" % os.getpid()
+    run("ip", "netns", "add", name)
+    TAP.defer(run, "ip", "netns", "del", name)
+    run("ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1",
+        "netns", name)
+    run("ip", "link", "add", "vrf-a", "type", "vrf", "table", "10")
+    TAP.defer(run, "ip", "link", "del", "vrf-a")
+    run("ip", "link", "set", "vrf-a", "up")
+    run("ip", "link", "set", "v0", "master", "vrf-a")
+    run("ip", "addr", "add", VRF_ADDR + "/24", "dev", "v0")
+    run("ip", "link", "set", "v0", "up")
+    for cmd in (("addr", "add", VRF_PEER + "/24", "dev", "v1"),
+                ("link", "set", "v1", "up"), ("link", "set", "lo", "up")):
+        run("ip", "netns", "exec", name, "ip", *cmd)
+    return name
+
+
+def linux_socket_in(ns):
+    """A Linux TCP socket of network namespace NS (this thread visits it:
+    a socket stays in the namespace it was made in)."""
+    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns " + ns)
+        try:
+            return socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        finally:
+            if libc.setns(own, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns back")
+    finally:
+        os.close(fd)
+        os.close(own)
+
+
+def both_ways(sut, peer, what):
+    """A few bytes each way between the SUT's socket and the Linux one."""
+    set_timeouts(sut, 10)
+    set_timeouts(peer, 10)
+    peer.sendall(b"ping")
+    check_eq(recv_all(sut, 4), b"ping", "%s: data to the SUT" % what)
+    sut.sendall(b"pong")
+    check_eq(recv_all(peer, 4), b"pong", "%s: data from the SUT" % what)
+    diag("%s: connected, data both ways" % what)
+
+
+@test("VRF (SO_BINDTODEVICE and tcp_l3mdev_accept): a connection arriving "
+      "on a device enslaved to a VRF reaches a listener bound to the VRF "
+      "or to that device, an unbound one only with "
+      "net.ipv4.tcp_l3mdev_accept=1, never one bound to another device; "
+      "a client bound to the VRF connects out through it")
+def t_vrf_listener():
+    try:
+        ns = vrf_peer()
+    except RuntimeError as e:
+        if "vrf" in str(e).lower() and not deps_required():
+            raise Skip("no VRF devices in this kernel: %s" % e)
+        raise
+    old = read_sysctl("net.ipv4.tcp_l3mdev_accept")
+    TAP.defer(write_sysctl, "net.ipv4.tcp_l3mdev_accept", old)
+    for dev, accept, want in ((None, 0, errno.ECONNREFUSED),
+                              (None, 1, 0), (b"vrf-a", 0, 0),
+                              (b"v0", 0, 0), (b"lo", 1, errno.ECONNREFUSED)):
+        what = "listener bound to %s, tcp_l3mdev_accept %d" % (
+            dev.decode() if dev else "no device", accept)
+        write_sysctl("net.ipv4.tcp_l3mdev_accept", accept)
+        p = port()
+        lsk = sut_socket()
+        lsk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if dev:
+            lsk.setsockopt(socket.SOL_SOCKET, SO_BINDTODEVICE, dev)
+        xbind(lsk, "0.0.0.0", p)
+        lsk.listen(4)
+        c = linux_socket_in(ns)
+        TAP.defer(c.close)
+        set_timeouts(c, T_EXPECT)
+        err = c.connect_ex((VRF_ADDR, p))
+        check(err == want, "%s: connect() from the peer %s, want %s", what,
+              errname(err), errname(want))
+        if want:
+            check(not wait_poll(lsk, select.POLLIN, 0), "%s: the listener "
+                  "has a connection", what)
+            continue
+        a, _ = xaccept(lsk, T_EXPECT)
+        TAP.defer(abort, a)
+        both_ways(a, c, what)
+    # and out of the VRF: only a client bound to it has a route to the peer
+    p = port()
+    lsk = linux_socket_in(ns)
+    TAP.defer(lsk.close)
+    lsk.bind((VRF_PEER, p))
+    lsk.listen(4)
+    for dev, want in ((b"vrf-a", 0), (None, errno.ENETUNREACH)):
+        what = "client bound to %s" % (dev.decode() if dev else "no device")
+        c = sut_socket()
+        if dev:
+            c.setsockopt(socket.SOL_SOCKET, SO_BINDTODEVICE, dev)
+        err = xconnect(c, VRF_PEER, p)
+        check(err == want, "%s: connect() to the peer %s, want %s", what,
+              errname(err), errname(want))
+        if want:
+            continue
+        a, _ = lsk.accept()
+        TAP.defer(a.close)
+        both_ways(c, a, what)
 
 
 def main():

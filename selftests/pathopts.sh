@@ -6,7 +6,8 @@
 # REJECT rule), IP_MTU, IP_MTU_DISCOVER (values, DF on the wire),
 # TCP_MAXSEG (range, the MSS announced and the one used to send), a local
 # link's MTU lowered under a connection, and
-# SO_BINDTODEVICE on a listener.  pathopts.py does the work, in a private
+# SO_BINDTODEVICE on a listener, also with a VRF (tcp_l3mdev_accept; a
+# second namespace over veth).  pathopts.py does the work, in a private
 # network namespace (unshare -n) with lo up.
 #
 # Environment: XTCP_FAMILY xtcp (default) or inet (Linux TCP, to check the
