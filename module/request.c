@@ -174,16 +174,6 @@ static enum hrtimer_restart xtcp_req_timer(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
-/**
- * xtcp_req_set_tuple() - what every request takes from its segment and listener
- * @req: zeroed request
- * @l: listener
- * @skb: the SYN, or a cookie's final ACK
- *
- * The 4-tuple, the TSval clock offset, the window of the SYN-ACK and the
- * listener's device, mark and TOS; sequence numbers and options are the
- * caller's.
- */
 /*
  * The device a request and its child are bound to, as Linux's
  * inet_request_bound_dev_if(): the listener's, or, for an unbound listener
@@ -203,6 +193,16 @@ static int xtcp_req_bound_dev_if(struct sock *l, const struct sk_buff *skb)
 	return bound;
 }
 
+/**
+ * xtcp_req_set_tuple() - what every request takes from its segment and listener
+ * @req: zeroed request
+ * @l: listener
+ * @skb: the SYN, or a cookie's final ACK
+ *
+ * The 4-tuple, the TSval clock offset, the window of the SYN-ACK, the
+ * device (the listener's, or the VRF of arrival) and the listener's mark
+ * and TOS; sequence numbers and options are the caller's.
+ */
 void xtcp_req_set_tuple(struct xtcp_request *req, struct sock *l,
 			const struct sk_buff *skb)
 {
