@@ -30,16 +30,16 @@
  * xtcp_ct_confirm() - confirm the conntrack entry of a segment XTCP takes
  * @skb: the segment, at LOCAL_IN, skb->data at its IP header
  * @ihl: its IP header length
+ * @state: the hook's state
  *
  * Return: NF_ACCEPT, or NF_DROP if conntrack refuses the entry (a clash
  * with another entry, or the table is full): the segment must be dropped,
  * as Linux's own confirmation hook would drop it.
  */
-unsigned int xtcp_ct_confirm(struct sk_buff *skb, unsigned int ihl)
+unsigned int xtcp_ct_confirm(struct sk_buff *skb, unsigned int ihl,
+			     const struct nf_hook_state *state)
 {
-	unsigned int (*confirm)(struct sk_buff *skb, unsigned int protoff,
-				struct nf_conn *ct,
-				enum ip_conntrack_info ctinfo);
+	typeof(nf_confirm) *confirm;
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct;
 	unsigned int ret;
@@ -50,7 +50,8 @@ unsigned int xtcp_ct_confirm(struct sk_buff *skb, unsigned int ihl)
 	confirm = symbol_get(nf_confirm);
 	if (!confirm)
 		return NF_ACCEPT;	/* not loaded: the entry cannot be live */
-	ret = confirm(skb, skb_network_offset(skb) + ihl, ct, ctinfo);
+	ret = xtcp_call_nf_confirm(confirm, skb, skb_network_offset(skb) + ihl,
+				   ct, ctinfo, state);
 	symbol_put(nf_confirm);
 	return ret;
 }

@@ -219,7 +219,7 @@ static void xtcp_icmp_sk(struct sock *sk, struct sk_buff *skb,
 	 * even then): the error is reported if it times out, or at once to
 	 * a program that asked for errors with IP_RECVERR.
 	 */
-	if (!sock_owned_by_user(sk) && inet_sk(sk)->recverr) {
+	if (!sock_owned_by_user(sk) && xtcp_sk_recverr(sk)) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	} else {

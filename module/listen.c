@@ -311,7 +311,7 @@ struct sock *xtcp_child_create(struct sock *l, const struct xtcp_request *req,
 	fl4 = &cinet->cork.fl.u.ip4;
 	rt = ip_route_output_ports(net, fl4, child, req->raddr, req->laddr,
 				   req->rport, req->lport, IPPROTO_TCP,
-				   RT_CONN_FLAGS(child), child->sk_bound_dev_if);
+				   xtcp_rt_conn_flags(child), child->sk_bound_dev_if);
 	if (IS_ERR(rt)) {
 		sock_set_flag(child, SOCK_DEAD);
 		xtcp_done(child);

@@ -102,7 +102,7 @@ static unsigned int xtcp_nf_local_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	/* from here on the segment is ours: a bad one is dropped */
-	if (xtcp_ct_confirm(skb, ihl) != NF_ACCEPT ||
+	if (xtcp_ct_confirm(skb, ihl, state) != NF_ACCEPT ||
 	    !xtcp_nf_validate(state->net, skb, ihl))
 		goto drop;
 	if (req) {

@@ -7,7 +7,6 @@
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 #include <net/tcp.h>
 
 #include "xtcp.h"

@@ -167,7 +167,7 @@ static int xtcp_connect_route(struct sock *sk, __be32 daddr, __be16 dport)
 
 	rt = ip_route_output_ports(sock_net(sk), fl4, sk, daddr,
 				   inet->inet_saddr, dport, inet->inet_sport,
-				   IPPROTO_TCP, RT_CONN_FLAGS(sk),
+				   IPPROTO_TCP, xtcp_rt_conn_flags(sk),
 				   sk->sk_bound_dev_if);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
@@ -320,8 +320,8 @@ out:
 	return err;
 }
 
-static int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
-		       bool kern)
+/* accept(); proto_ops' own signature is module/compat.h's xtcp_accept() */
+int xtcp_do_accept(struct socket *sock, struct socket *newsock, int flags)
 {
 	struct sock *sk = sock->sk, *child;
 	int err = 0;
@@ -1098,7 +1098,7 @@ const struct proto_ops xtcp_ops = {
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg,
 	.mmap		= sock_no_mmap,
-	.sendpage	= sock_no_sendpage,
+	XTCP_OPS_SENDPAGE
 };
 
 struct proto xtcp_prot = {

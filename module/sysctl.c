@@ -30,7 +30,7 @@ static int xtcp_max_mss = 65535 - 40;
 }
 
 /* net.xtcp.congestion_control: the default algorithm of new sockets. */
-static int xtcp_cong_sysctl(struct ctl_table *table, int write, void *buffer,
+static int xtcp_cong_sysctl(xtcp_ctl_table *table, int write, void *buffer,
 			    size_t *lenp, loff_t *ppos)
 {
 	const struct xtcp_cong_ops **cur = table->data;
@@ -51,7 +51,7 @@ static int xtcp_cong_sysctl(struct ctl_table *table, int write, void *buffer,
 }
 
 /* net.xtcp.available_congestion_control, read-only. */
-static int xtcp_cong_avail_sysctl(struct ctl_table *table, int write,
+static int xtcp_cong_avail_sysctl(xtcp_ctl_table *table, int write,
 				  void *buffer, size_t *lenp, loff_t *ppos)
 {
 	char list[64];
@@ -164,7 +164,7 @@ int xtcp_sysctl_init(struct net *net)
 void xtcp_sysctl_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	struct ctl_table *t = xn->sysctl_hdr->ctl_table_arg;
+	xtcp_ctl_table *t = xn->sysctl_hdr->ctl_table_arg;
 
 	unregister_net_sysctl_table(xn->sysctl_hdr);
 	kfree(t);
